@@ -1,0 +1,43 @@
+"""Command line: ``python -m analysis COMMAND ...``; ``--help`` lists the commands."""
+import argparse
+import importlib
+import sys
+import warnings
+
+from .io import InputProblem
+
+# command -> (module that implements it, one-line help). Modules are imported only
+# when their command runs, so ``--help`` stays fast (no torch, no spaCy).
+COMMANDS = {
+    "articles": ("analysis.corpus", "load articles (files or folders) into the corpus table"),
+    "statements": ("analysis.statements", "extract who said what from articles"),
+    "train": ("analysis.train", "fine-tune the stance or sentiment LoRA adapter"),
+    "score": ("analysis.scoring", "score a CSV's text column for stance or sentiment"),
+    "stance": ("analysis.speakers", "stance and sentiment per speaker toward a target"),
+    "figures": ("analysis.build", "run the notebooks headlessly and write every figure"),
+}
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    chosen = argv[0] if argv else None
+    modules = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            modules[name] = importlib.import_module(module_name)
+            modules[name].add_arguments(name, p)
+    args = parser.parse_args(argv)
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        prefix = "" if issubclass(category, InputProblem) else f"{category.__name__}: "
+        print(f"{prefix}{message}", file=sys.stderr)
+
+    warnings.showwarning = show
+    return modules[args.command].run_cli(args.command, args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Small I/O helpers shared by the stages: atomic writes and input problems."""
+import os
+import tempfile
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class InputProblem(UserWarning):
+    """A bad or repaired input: the message names the file (and row) and the reason."""
+
+
+class InputError(ValueError):
+    """Raised instead of an InputProblem warning when a loader runs with strict=True."""
+
+
+def report(message, strict=False):
+    """Warn about a bad input, or raise InputError when ``strict``."""
+    if strict:
+        raise InputError(message)
+    warnings.warn(message, InputProblem, stacklevel=3)
+
+
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path``; move it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_table(df, path):
+    """Write ``df`` as CSV (or Parquet for *.parquet) atomically: never half-written."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        if path.suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False)
+    return path

@@ -1,0 +1,138 @@
+"""The columns of every DataFrame the pipeline passes along, in one place.
+
+Data flows one way::
+
+    corpus -> statements -> scores -> speakers -> figures
+
+Each stage's public function takes and returns DataFrames with the columns
+listed here.  ``check(df, NAME)`` raises a ``ValueError`` naming the missing
+columns, so a stage fails early and clearly when handed the wrong table.
+"""
+
+ARTICLES = {
+    "article_id": "file name without extension; the `id` column for CSV/JSONL rows (else file stem + row number)",
+    "source": "path of the file the article came from (with `#row` for CSV/JSONL rows)",
+    "date": "publication date, datetime64; NaT when unknown",
+    "title": "title when known, else empty string",
+    "url": "URL when known, else empty string",
+    "text": "the body, NFC-normalised, exactly as later stages analyse it; all offsets point into it",
+    "headings": "list of section headings kept out of the body",
+    "encoding": "encoding the file was decoded with",
+}
+
+PARAGRAPHS = {
+    "article_id": "article the paragraph belongs to",
+    "index": "0-based paragraph number within the article",
+    "text": "paragraph text; equals articles.text[start:end]",
+    "start": "character offset of the first character in articles.text",
+    "end": "character offset one past the last character",
+}
+
+SENTENCES = {
+    "article_id": "article the sentence belongs to",
+    "index": "0-based sentence number within the article",
+    "paragraph_index": "paragraph the sentence lies in",
+    "text": "sentence text; equals articles.text[start:end]",
+    "start": "character offset of the first character in articles.text",
+    "end": "character offset one past the last character",
+}
+
+PULLQUOTES = {
+    "article_id": "article the pull-quote lies in",
+    "text": "the quote; equals articles.text[start:end]",
+    "start": "offset of the quote in articles.text",
+    "end": "offset one past the quote",
+    "speaker": "the credited name (e.g. 'Maria Zakharova')",
+    "role": "the credited role glued to the name (e.g. 'Official representative of ...')",
+    "credit_start": "offset of the credit (name + role) in articles.text",
+    "credit_end": "offset one past the credit",
+}
+
+STATEMENTS = {
+    "article_id": "article the statement lies in",
+    "statement_id": "'<article_id>:<n>', unique across the corpus",
+    "speaker": "canonical speaker name (a person, else an organisation)",
+    "role": "speaker's role or title when the text gives one, else ''",
+    "organization": "speaker's organisation when the text gives one, else ''",
+    "country": "speaker's country when the text gives one, else ''",
+    "kind": "direct | indirect | according_to | pullquote | continuation",
+    "cue": "reporting verb or phrase ('said', 'according to', 'quoted', ...)",
+    "reported_by": "who relays the words in nested attribution ('A quoted B ...' -> A), else ''",
+    "text": "what was said; equals articles.text[start:end]",
+    "start": "offset of the statement in articles.text",
+    "end": "offset one past the statement",
+    "sentence_index": "index of the sentence (SENTENCES.index) the statement starts in",
+    "confidence": "0-1, how sure the extractor is of the speaker",
+}
+
+SPEAKERS = {
+    "article_id": "article the speaker speaks in",
+    "speaker": "canonical name",
+    "aliases": "list of the other names and mentions resolved to this speaker",
+    "role": "role or title, else ''",
+    "organization": "organisation, else ''",
+    "country": "country, else ''",
+    "n_statements": "number of statements attributed to the speaker in the article",
+}
+
+STANCE_SCORES = {
+    "p_favor": "probability the text favours the target",
+    "p_against": "probability the text is against the target",
+    "p_neutral": "probability the text is neutral toward (or off) the target",
+    "label": "argmax of the three: favor | against | neutral ('' for empty text)",
+    "model": "id of the model that scored the row",
+}
+
+SENTIMENT_SCORES = {
+    "p_negative": "probability of negative sentiment",
+    "p_neutral": "probability of neutral sentiment",
+    "p_positive": "probability of positive sentiment",
+    "label": "argmax: negative | neutral | positive ('' for empty text)",
+    "model": "id of the model that scored the row",
+}
+
+SCORED_STATEMENTS = {
+    **{k: v for k, v in STATEMENTS.items()},
+    "target": "the stance target the statement was scored against",
+    "p_favor": STANCE_SCORES["p_favor"],
+    "p_against": STANCE_SCORES["p_against"],
+    "p_neutral": STANCE_SCORES["p_neutral"],
+    "stance": "favor | against | neutral",
+    "stance_model": "id of the stance model",
+    "p_negative": SENTIMENT_SCORES["p_negative"],
+    "p_sentiment_neutral": SENTIMENT_SCORES["p_neutral"],
+    "p_positive": SENTIMENT_SCORES["p_positive"],
+    "sentiment": "negative | neutral | positive",
+    "sentiment_model": "id of the sentiment model",
+}
+
+SPEAKER_STANCE = {
+    "article_id": "article ('*' for the corpus-wide row of a speaker)",
+    "speaker": "canonical name",
+    "role": "role or title, else ''",
+    "organization": "organisation, else ''",
+    "country": "country, else ''",
+    "date": "article date (NaT for corpus-wide rows or unknown dates)",
+    "stance": "favor | against | neutral",
+    "p_favor": "confidence-weighted mean of statement p_favor",
+    "p_against": "confidence-weighted mean of statement p_against",
+    "p_neutral": "confidence-weighted mean of statement p_neutral",
+    "score": "p_favor - p_against, in [-1, 1]",
+    "score_lo": "lower end of the 90% bootstrap interval of score",
+    "score_hi": "upper end of the 90% bootstrap interval of score",
+    "stance_confidence": "how sure the speaker-level stance is (0-1)",
+    "sentiment": "negative | neutral | positive",
+    "p_negative": "confidence-weighted mean of statement p_negative",
+    "p_sentiment_neutral": "confidence-weighted mean of statement p_sentiment_neutral",
+    "p_positive": "confidence-weighted mean of statement p_positive",
+    "n_statements": "statements attributed to the speaker",
+    "evidence": "the strongest statements behind the stance, ' | '-joined, each prefixed by its label",
+}
+
+
+def check(df, schema, name="table"):
+    """Raise ValueError if ``df`` lacks any column of ``schema`` (a dict above)."""
+    missing = [c for c in schema if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name} is missing columns: {', '.join(missing)}")
+    return df
