@@ -1,0 +1,302 @@
+"""Stage 3: score statements for stance toward a target and for sentiment.
+
+Public functions
+----------------
+``score_texts(df, task, target=None, model=None)``
+    ``df`` with a ``text`` column (and ``target`` for stance unless ``target`` is
+    given) -> the same rows plus ``schemas.STANCE_SCORES`` or
+    ``schemas.SENTIMENT_SCORES`` columns.
+``score_statements(statements, target, model=None, sentiment_model=None)``
+    ``schemas.STATEMENTS`` -> ``schemas.SCORED_STATEMENTS``.
+
+Models (``model=``)
+-------------------
+* ``None``: the project's fine-tuned LoRA adapter for the task (``analysis/models/<task>``).
+* a folder holding ``classifier.json``: another adapter trained by ``python -m analysis train``.
+* a local folder or an id in the local Hugging Face cache of an NLI / zero-shot model
+  (e.g. ``MoritzLaurer/deberta-v3-base-zeroshot-v2.0``): labels are scored by
+  entailment of one hypothesis per label, as the zero-shot pipeline does.
+
+Like a Hugging Face pipeline, a :class:`Scorer` keeps preprocess (tokenise
+length-sorted batches), forward (the model under ``torch.inference_mode``) and
+postprocess (temperature softmax) apart.  Scores are cached in SQLite
+(``.cache/scores.sqlite``) keyed by model fingerprint, task, target and text, and
+committed batch by batch, so re-runs and interrupted runs only score what is new.
+"""
+import hashlib
+import os
+import sqlite3
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schemas
+from .classifier import ADAPTERS_DIR, hash_files
+
+LABELS = {"stance": ["favor", "against", "neutral"], "sentiment": ["negative", "neutral", "positive"]}
+PROB_COLUMNS = {"stance": ["p_favor", "p_against", "p_neutral"],
+                "sentiment": ["p_negative", "p_neutral", "p_positive"]}
+# One hypothesis per label for NLI models; {target} is filled in for stance.
+HYPOTHESES = {
+    "stance": {"favor": "This statement supports {target}.",
+               "against": "This statement opposes {target}.",
+               "neutral": "This statement takes no position on {target}."},
+    "sentiment": {"negative": "The sentiment of this statement is negative.",
+                  "neutral": "The sentiment of this statement is neutral.",
+                  "positive": "The sentiment of this statement is positive."},
+}
+DEFAULT_CACHE = Path(os.environ.get("ANALYSIS_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache"))
+PROGRESS_MIN = 300  # show a progress bar from this many uncached rows
+
+
+class ModelNotFound(FileNotFoundError):
+    """The ``model`` argument names neither an adapter, a local model folder nor a cached hub model."""
+
+
+class Scorer:
+    """Score texts for one task with one model; returns probabilities in ``LABELS[task]`` order."""
+
+    def __init__(self, task, model=None, batch_size=64, max_length=256):
+        import torch
+        from transformers import AutoTokenizer
+
+        from .classifier import base_model_dir, fingerprint, load_classifier
+
+        if task not in LABELS:
+            raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
+        self.task, self.labels, self.batch_size = task, LABELS[task], batch_size
+        torch.set_num_threads(os.cpu_count() or 1)
+        path = Path(model) if model is not None else ADAPTERS_DIR / task
+        if (path / "classifier.json").is_file():
+            self.model = load_classifier(path)
+            if self.model.labels != self.labels:
+                raise ValueError(f"adapter {path} has labels {self.model.labels}, expected {self.labels}")
+            self.tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+            self.kind, self.max_length = "adapter", self.model.max_length
+            self.temperature = self.model.temperature
+            self.fingerprint = fingerprint(path)
+            self.model_id = f"{'minilm-lora-' + task if model is None else path.name}@{self.fingerprint[:8]}"
+        else:
+            self._load_nli(model, path)
+            self.kind, self.max_length, self.temperature = "nli", max_length, 1.0
+
+    def _load_nli(self, model, path):
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        if model is None:
+            raise ModelNotFound(f"the project's {self.task} adapter is missing from {path}")
+        local = path.is_dir()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(model), local_files_only=not local)
+            self.model = AutoModelForSequenceClassification.from_pretrained(
+                str(model), local_files_only=not local).eval()
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(f"model {model!r} not found: not an adapter folder, not a local model folder, "
+                                f"and not in the local Hugging Face cache (no model hub is reachable)") from exc
+        label2id = {k.lower(): v for k, v in self.model.config.label2id.items()}
+        entail = [v for k, v in label2id.items() if k.startswith("entail")]
+        if not entail:
+            raise ValueError(f"model {model!r} is not an NLI model: its labels {list(label2id)} have no 'entailment'")
+        self.entail_index = entail[0]
+        folder = Path(self.model.name_or_path)
+        files = sorted(p for p in folder.glob("*") if p.suffix in {".safetensors", ".bin", ".json"})
+        self.fingerprint = hash_files(files) if files else hashlib.sha256(str(model).encode()).hexdigest()[:16]
+        self.model_id = f"{path.name if local else model}@{self.fingerprint[:8]}"
+
+    # -- preprocess -> forward -> postprocess ---------------------------------------------
+    def preprocess(self, texts, targets):
+        """Yield (row positions, encoded batch) in length-sorted batches with dynamic padding."""
+        from .classifier import encode
+
+        texts = list(texts)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for i in range(0, len(order), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            batch = [texts[j] for j in idx]
+            if self.kind == "adapter":
+                tgt = [targets[j] for j in idx] if self.model.pair else None
+                yield idx, encode(self.tokenizer, batch, tgt, self.max_length)
+            else:
+                hyps = [HYPOTHESES[self.task][label].format(target=targets[j] if targets is not None else "")
+                        for j in idx for label in self.labels]
+                premises = [t for t in batch for _ in self.labels]
+                yield idx, self.tokenizer(premises, hyps, truncation="only_first", max_length=self.max_length,
+                                          padding=True, return_tensors="pt")
+
+    def forward(self, encoded):
+        """Logits per row and label (for NLI: the entailment logit of each label's hypothesis)."""
+        import torch
+
+        with torch.inference_mode():
+            if self.kind == "adapter":
+                return self.model(**encoded).float().numpy()
+            logits = self.model(**encoded).logits.float().numpy()
+            return logits[:, self.entail_index].reshape(-1, len(self.labels))
+
+    def postprocess(self, logits):
+        """Calibrated probabilities: softmax of logits / temperature."""
+        z = logits / self.temperature
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+class ScoreCache:
+    """SQLite store of probabilities keyed by (model fingerprint, task, target, text hash)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            warnings.warn(f"score cache {self.path} is corrupt ({exc}); rebuilding it", RuntimeWarning)
+            self.path.unlink()
+            self._open()
+
+    def _open(self):
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT, task TEXT, target TEXT, text_hash TEXT, "
+                        "p0 REAL, p1 REAL, p2 REAL, PRIMARY KEY (model, task, target, text_hash))")
+        self.db.execute("SELECT count(*) FROM scores").fetchone()
+
+    @staticmethod
+    def key(text):
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, model, task, target, hashes):
+        """{text_hash: (p0, p1, p2)} for the hashes already scored."""
+        found = {}
+        hashes = list(set(hashes))
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            rows = self.db.execute(
+                f"SELECT text_hash, p0, p1, p2 FROM scores WHERE model=? AND task=? AND target=? "
+                f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
+            found.update({h: p for h, *p in rows})
+        return found
+
+    def put(self, model, task, rows):
+        """Store [(target, text_hash, probs)] and commit, so an interrupted run keeps them."""
+        self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(model, task, t, h, *map(float, p)) for t, h, p in rows])
+        self.db.commit()
+
+
+@lru_cache(maxsize=8)
+def get_scorer(task, model=None):
+    """A Scorer loaded once per process for (task, model)."""
+    return Scorer(task, model)
+
+
+def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None):
+    """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
+
+    Rows with empty text get an empty label and NaN probabilities, with a warning.
+    ``progress``: True/False forces the tqdm bar on/off; None shows it above
+    ``PROGRESS_MIN`` uncached rows.
+    """
+    from tqdm.auto import tqdm
+
+    if "text" not in df.columns:
+        raise ValueError("input has no 'text' column")
+    out = df.copy()
+    texts = out["text"].fillna("").astype(str)
+    if task == "stance":
+        if target is None and "target" not in out.columns:
+            raise ValueError("stance needs a target: give --target or a 'target' column")
+        targets = pd.Series(target, index=out.index) if target is not None else out["target"].fillna("").astype(str)
+    else:
+        targets = pd.Series("", index=out.index)
+    scorer = get_scorer(task, None if model is None else str(model))
+    empty = texts.str.strip() == ""
+    if empty.any():
+        warnings.warn(f"{int(empty.sum())} row(s) with empty text left unscored (rows "
+                      f"{', '.join(str(i) for i in np.flatnonzero(empty.to_numpy())[:10])})", RuntimeWarning)
+    probs = np.full((len(out), 3), np.nan)
+    hashes = [ScoreCache.key(t) for t in texts]
+    cache = ScoreCache(Path(cache_dir) / "scores.sqlite") if cache_dir else None
+    todo = []
+    for target_value in pd.unique(targets[~empty]):
+        rows = np.flatnonzero((targets == target_value).to_numpy() & ~empty.to_numpy())
+        found = cache.get(scorer.fingerprint, task, target_value, [hashes[i] for i in rows]) if cache else {}
+        for i in rows:
+            if hashes[i] in found:
+                probs[i] = found[hashes[i]]
+            else:
+                todo.append(i)
+    # Score each distinct (target, text) once.
+    unique = {}
+    for i in todo:
+        unique.setdefault((targets.iat[i], hashes[i]), i)
+    firsts = list(unique.values())
+    if firsts:
+        show = progress if progress is not None else len(firsts) > PROGRESS_MIN
+        bar = tqdm(total=len(firsts), desc=f"scoring {task}", disable=not show)
+        u_texts = [texts.iat[i] for i in firsts]
+        u_targets = [targets.iat[i] for i in firsts]
+
+        for idx, enc in scorer.preprocess(u_texts, u_targets):
+            p = scorer.postprocess(scorer.forward(enc))
+            for k, j in enumerate(idx):
+                probs[firsts[j]] = p[k]
+            if cache:
+                cache.put(scorer.fingerprint, task, [(u_targets[j], hashes[firsts[j]], p[k]) for k, j in enumerate(idx)])
+            bar.update(len(idx))
+        bar.close()
+        for i in todo:
+            probs[i] = probs[unique[(targets.iat[i], hashes[i])]]
+    for k, col in enumerate(PROB_COLUMNS[task]):
+        out[col] = probs[:, k]
+    labels = np.array(LABELS[task], dtype=object)[np.nan_to_num(probs, nan=-1).argmax(1)]
+    out["label"] = np.where(empty.to_numpy(), "", labels)
+    out["model"] = scorer.model_id
+    return out
+
+
+def score_statements(statements, target, model=None, sentiment_model=None, cache_dir=DEFAULT_CACHE):
+    """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` and sentiment of each statement."""
+    schemas.check(statements, schemas.STATEMENTS, "statements")
+    base = statements.reset_index(drop=True)
+    stance = score_texts(base[["text"]], "stance", target=target, model=model, cache_dir=cache_dir)
+    sentiment = score_texts(base[["text"]], "sentiment", model=sentiment_model, cache_dir=cache_dir)
+    out = base.copy()
+    out["target"] = target
+    out[["p_favor", "p_against", "p_neutral"]] = stance[["p_favor", "p_against", "p_neutral"]].to_numpy()
+    out["stance"], out["stance_model"] = stance["label"], stance["model"]
+    out[["p_negative", "p_sentiment_neutral", "p_positive"]] = \
+        sentiment[["p_negative", "p_neutral", "p_positive"]].to_numpy()
+    out["sentiment"], out["sentiment_model"] = sentiment["label"], sentiment["model"]
+    return out[list(schemas.SCORED_STATEMENTS)]
+
+
+def add_arguments(name, parser):
+    parser.add_argument("--task", required=True, choices=sorted(LABELS))
+    parser.add_argument("--input", required=True, help="CSV with a 'text' column (and 'target' for stance)")
+    parser.add_argument("--target", help="stance target for every row (else the 'target' column)")
+    parser.add_argument("--model", help="adapter folder, local NLI model folder, or cached hub id")
+    parser.add_argument("-o", "--output", required=True, help="output CSV: the input plus score columns")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the score cache")
+
+
+def run_cli(name, args):
+    import sys
+
+    from .io import write_table
+
+    try:
+        df = pd.read_csv(args.input, keep_default_na=False)
+        scored = score_texts(df, args.task, target=args.target, model=args.model,
+                             cache_dir=None if args.no_cache else DEFAULT_CACHE)
+    except (FileNotFoundError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        print(f"error: {args.input}: {exc}" if not isinstance(exc, ModelNotFound) else f"error: {exc}",
+              file=sys.stderr)
+        return 2
+    write_table(scored, args.output)
+    counts = scored["label"].replace("", "(empty)").value_counts().to_dict()
+    print(f"scored {len(scored)} rows with {scored['model'].iat[0] if len(scored) else '-'}: {counts}",
+          file=sys.stderr)
+    return 0

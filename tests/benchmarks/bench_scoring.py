@@ -1,0 +1,69 @@
+"""Benchmark: the project's scorer against a naive transformers pipeline loop.
+
+Scores the same N statements (default 2,000 stance dev rows) for stance
+(a) with ``analysis.scoring.score_texts`` (length-sorted batches, dynamic padding,
+inference mode, no cache), (b) with ``transformers.pipeline("text-classification")``
+called once per statement on a BertForSequenceClassification that carries the same
+merged encoder weights (same encoder cost; its head differs, so only speed is
+compared), then (c) again with the project's scorer on a warm cache.
+Prints rows/s for each, the ratio (a)/(b), and peak resident memory.
+
+    python tests/benchmarks/bench_scoring.py [--data ../shared/data/stance/dev.csv.gz] [-n 2000]
+"""
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from analysis import scoring  # noqa: E402
+from analysis.classifier import ADAPTERS_DIR, base_model_dir, load_classifier  # noqa: E402
+
+
+def naive_pipeline(rows):
+    from transformers import AutoTokenizer, BertForSequenceClassification, pipeline
+
+    merged = load_classifier(ADAPTERS_DIR / "stance").encoder
+    model = BertForSequenceClassification.from_pretrained(base_model_dir(), num_labels=3)
+    model.bert.load_state_dict(merged.state_dict(), strict=False)
+    clf = pipeline("text-classification", model=model.eval(), tokenizer=AutoTokenizer.from_pretrained(base_model_dir()),
+                   device=-1, truncation=True, max_length=128)
+    return [clf({"text": t, "text_pair": s}) for t, s in zip(rows["target"], rows["text"])]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[3] / "shared/data/stance/dev.csv.gz"))
+    parser.add_argument("-n", type=int, default=2000)
+    args = parser.parse_args()
+    rows = pd.read_csv(args.data, keep_default_na=False).sample(n=args.n, random_state=0)[["target", "text"]]
+    print(f"{len(rows)} stance rows, torch threads {torch.get_num_threads()}")
+
+    with tempfile.TemporaryDirectory() as cache:
+        scoring.get_scorer("stance")  # load once, outside the timings
+        t = time.perf_counter()
+        scoring.score_texts(rows, "stance", cache_dir=None, progress=False)
+        project = len(rows) / (time.perf_counter() - t)
+        scoring.score_texts(rows, "stance", cache_dir=cache, progress=False)
+        t = time.perf_counter()
+        scoring.score_texts(rows, "stance", cache_dir=cache, progress=False)
+        warm = len(rows) / (time.perf_counter() - t)
+
+    t = time.perf_counter()
+    naive_pipeline(rows)
+    naive = len(rows) / (time.perf_counter() - t)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"project scorer (batched, cold cache): {project:8.1f} rows/s")
+    print(f"naive pipeline loop (one at a time):  {naive:8.1f} rows/s")
+    print(f"ratio project / naive:                {project / naive:8.1f}x")
+    print(f"project scorer, warm cache:           {warm:8.1f} rows/s")
+    print(f"peak resident memory:                 {peak:8.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Scoring stage: adapter and NLI paths, cache behaviour, CLI.
+
+The models here are built by the tests (a fresh, untrained LoRA head on the real
+base encoder; a tiny random NLI model): they exercise code paths, not quality.
+"""
+import json
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from analysis import schemas, scoring
+from analysis.classifier import ADAPTERS_DIR, base_model_dir, new_classifier, save_classifier
+
+
+@pytest.fixture(scope="module")
+def tiny_adapter(tmp_path_factory):
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("adapter") / "stance-test"
+    model = new_classifier(scoring.LABELS["stance"], pair=True, max_length=64, r=2)
+    save_classifier(model, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_nli(tmp_path_factory):
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("nli") / "tiny-nli"
+    tok = AutoTokenizer.from_pretrained(base_model_dir())
+    config = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, num_labels=3,
+                        id2label={0: "contradiction", 1: "neutral", 2: "entailment"},
+                        label2id={"contradiction": 0, "neutral": 1, "entailment": 2})
+    BertForSequenceClassification(config).save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_scorers():
+    scoring.get_scorer.cache_clear()
+
+
+TEXTS = pd.DataFrame({"text": ["We welcome the decision.", "", "This is a disgrace and must stop.",
+                               "We welcome the decision."], "id": [1, 2, 3, 4]})
+
+
+def test_adapter_scores_keep_rows_and_sum_to_one(tiny_adapter, tmp_path):
+    with pytest.warns(RuntimeWarning, match="empty text"):
+        out = scoring.score_texts(TEXTS, "stance", target="the plan", model=tiny_adapter, cache_dir=tmp_path)
+    assert list(out["id"]) == [1, 2, 3, 4]
+    assert list(out.columns[-5:]) == list(schemas.STANCE_SCORES)
+    probs = out[["p_favor", "p_against", "p_neutral"]].to_numpy()
+    assert np.allclose(probs[[0, 2, 3]].sum(1), 1.0)
+    assert np.isnan(probs[1]).all() and out["label"].iat[1] == ""
+    assert set(out["label"].iloc[[0, 2]]) <= {"favor", "against", "neutral"}
+    assert np.allclose(probs[0], probs[3])  # same text, same target -> same score
+    assert out["model"].iat[0].startswith("stance-test@")
+
+
+def test_batching_does_not_change_scores(tiny_adapter):
+    texts = pd.DataFrame({"text": [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]})
+    one = scoring.Scorer("stance", tiny_adapter, batch_size=1)
+    many = scoring.Scorer("stance", tiny_adapter, batch_size=8)
+    targets = ["t"] * len(texts)
+    got = [np.zeros((len(texts), 3)), np.zeros((len(texts), 3))]
+    for k, scorer in enumerate([one, many]):
+        for idx, enc in scorer.preprocess(texts["text"], targets):
+            got[k][idx] = scorer.postprocess(scorer.forward(enc))
+    assert np.allclose(got[0], got[1], atol=1e-5)
+
+
+def test_cache_is_reused_and_keyed_by_target(tiny_adapter, tmp_path, monkeypatch):
+    df = TEXTS.iloc[[0, 2]]
+    first = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=tmp_path)
+
+    def fail(self, encoded):
+        raise AssertionError("forward called although every row is cached")
+
+    monkeypatch.setattr(scoring.Scorer, "forward", fail)
+    again = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first, again)
+    with pytest.raises(AssertionError, match="forward called"):
+        scoring.score_texts(df, "stance", target="another target", model=tiny_adapter, cache_dir=tmp_path)
+
+
+def test_interrupted_run_keeps_scored_batches(tiny_adapter, tmp_path, monkeypatch):
+    df = pd.DataFrame({"text": [f"text {i}" for i in range(10)]})
+    scorer = scoring.get_scorer("stance", str(tiny_adapter))
+    monkeypatch.setattr(scorer, "batch_size", 4)
+    real_forward, calls = scoring.Scorer.forward, []
+
+    def flaky(self, encoded):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_forward(self, encoded)
+
+    monkeypatch.setattr(scoring.Scorer, "forward", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        scoring.score_texts(df, "stance", target="x", model=tiny_adapter, cache_dir=tmp_path)
+    cache = scoring.ScoreCache(tmp_path / "scores.sqlite")
+    kept = cache.get(scorer.fingerprint, "stance", "x", [cache.key(t) for t in df["text"]])
+    assert len(kept) == 4
+
+
+def test_corrupt_cache_is_reported_and_rebuilt(tiny_adapter, tmp_path):
+    (tmp_path / "scores.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.warns(RuntimeWarning, match="corrupt"):
+        out = scoring.score_texts(TEXTS.iloc[[0]], "stance", target="t", model=tiny_adapter, cache_dir=tmp_path)
+    assert out["label"].iat[0] in {"favor", "against", "neutral"}
+    assert scoring.ScoreCache(tmp_path / "scores.sqlite").get(
+        scoring.get_scorer("stance", str(tiny_adapter)).fingerprint, "stance", "t",
+        [scoring.ScoreCache.key(TEXTS.text.iat[0])])
+
+
+def test_nli_model_scores_both_tasks(tiny_nli, tmp_path):
+    stance = scoring.score_texts(TEXTS.iloc[[0, 2]], "stance", target="the plan", model=tiny_nli, cache_dir=tmp_path)
+    sentiment = scoring.score_texts(TEXTS.iloc[[0, 2]], "sentiment", model=tiny_nli, cache_dir=tmp_path)
+    assert np.allclose(stance[["p_favor", "p_against", "p_neutral"]].sum(1), 1.0)
+    assert np.allclose(sentiment[["p_negative", "p_neutral", "p_positive"]].sum(1), 1.0)
+    assert set(sentiment["label"]) <= {"negative", "neutral", "positive"}
+    assert stance["model"].iat[0].startswith("tiny-nli@")
+
+
+def test_nli_hypotheses_name_the_target(tiny_nli):
+    scorer = scoring.Scorer("stance", tiny_nli)
+    _, enc = next(scorer.preprocess(["Some text."], ["the new dam"]))
+    decoded = scorer.tokenizer.decode(enc["input_ids"][0])
+    assert "supports the new dam" in decoded and enc["input_ids"].shape[0] == 3
+
+
+def test_model_without_entailment_label_is_refused(tmp_path):
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    path = tmp_path / "not-nli"
+    config = BertConfig(vocab_size=30522, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, num_labels=2)
+    BertForSequenceClassification(config).save_pretrained(path)
+    AutoTokenizer.from_pretrained(base_model_dir()).save_pretrained(path)
+    with pytest.raises(ValueError, match="not an NLI model"):
+        scoring.Scorer("stance", path)
+
+
+def test_missing_model_is_named():
+    with pytest.raises(scoring.ModelNotFound, match="no-such-org/no-such-model"):
+        scoring.Scorer("stance", "no-such-org/no-such-model")
+
+
+def test_score_statements_has_scored_schema(tiny_adapter, tmp_path):
+    adapter_sent = tmp_path / "sent"
+    save_classifier(new_classifier(scoring.LABELS["sentiment"], pair=False, max_length=64, r=2), adapter_sent)
+    statements = pd.DataFrame([{c: "" for c in schemas.STATEMENTS}] * 2)
+    statements["text"] = ["It was the right decision.", "It was a grave mistake."]
+    scored = scoring.score_statements(statements, "the decision", model=tiny_adapter, sentiment_model=adapter_sent,
+                                      cache_dir=tmp_path)
+    assert list(scored.columns) == list(schemas.SCORED_STATEMENTS)
+    assert (scored["target"] == "the decision").all()
+    assert np.allclose(scored[["p_negative", "p_sentiment_neutral", "p_positive"]].sum(1), 1.0)
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_scores_csv_in_order(tiny_adapter, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["b text", "a", ""], "n": [1, 2, 3]}).to_csv(src, index=False)
+    result = run_cli("score", "--task", "stance", "--input", src, "--target", "it", "--model", tiny_adapter,
+                     "-o", tmp_path / "out.csv", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert list(out["n"]) == [1, 2, 3] and out["label"].iat[2] == ""
+    assert "empty text" in result.stderr
+
+
+def test_cli_errors_are_clear(tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["x"]}).to_csv(src, index=False)
+    no_target = run_cli("score", "--task", "stance", "--input", src, "-o", tmp_path / "o.csv")
+    assert no_target.returncode == 2 and "target" in no_target.stderr
+    no_model = run_cli("score", "--task", "sentiment", "--input", src, "--model", "nobody/nothing",
+                       "-o", tmp_path / "o.csv")
+    assert no_model.returncode == 2 and "nobody/nothing" in no_model.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.skipif(not (ADAPTERS_DIR / "stance" / "classifier.json").is_file(), reason="adapter not trained")
+def test_shipped_adapters_load_with_calibration():
+    for task in ("stance", "sentiment"):
+        cfg = json.loads((ADAPTERS_DIR / task / "classifier.json").read_text())
+        metrics = json.loads((ADAPTERS_DIR / task / "metrics.json").read_text())
+        assert cfg["temperature"] == metrics["temperature"] > 0
+        assert (ADAPTERS_DIR / task / "MODEL_CARD.md").is_file()
+    out = scoring.score_texts(pd.DataFrame({"text": ["I absolutely love this wonderful film!",
+                                                     "This is the worst, most miserable day."]}),
+                              "sentiment", cache_dir=None)
+    assert list(out["label"]) == ["positive", "negative"]
