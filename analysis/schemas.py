@@ -10,8 +10,9 @@ columns, so a stage fails early and clearly when handed the wrong table.
 """
 
 ARTICLES = {
-    "article_id": "file name without extension; the `id` column for CSV/JSONL rows (else file stem + row number)",
-    "source": "path of the file the article came from (with `#row` for CSV/JSONL rows)",
+    "article_id": "file name without extension; the `id` column for CSV/JSONL rows (else '<file stem>-<line>'); "
+                  "a repeated id gets a '~2', '~3', ... suffix",
+    "source": "path of the file the article came from (with '#<line>' for CSV/JSONL rows: the line the row starts on)",
     "date": "publication date, datetime64; NaT when unknown",
     "title": "title when known, else empty string",
     "url": "URL when known, else empty string",
@@ -51,24 +52,26 @@ PULLQUOTES = {
 STATEMENTS = {
     "article_id": "article the statement lies in",
     "statement_id": "'<article_id>:<n>', unique across the corpus",
-    "speaker": "canonical speaker name (a person, else an organisation)",
+    "speaker": "canonical speaker name: a person's full name as the corpus gives it, else an organisation "
+               "('White House', no 'the'), else the role words of an unnamed speaker ('official')",
     "role": "speaker's role or title when the text gives one, else ''",
-    "organization": "speaker's organisation when the text gives one, else ''",
-    "country": "speaker's country when the text gives one, else ''",
-    "kind": "direct | indirect | according_to | pullquote | continuation",
+    "organization": "speaker's organisation when the text gives one (an organisation speaker's own name), else ''",
+    "country": "speaker's country when the text gives one (demonyms mapped: 'US' -> 'United States'), else ''",
+    "kind": "direct (quoted words) | indirect (reported clause) | according_to ('according to X', 'as X put it') "
+            "| pullquote (corpus pull-quote) | continuation (unattributed quote going on with the previous speaker)",
     "cue": "reporting verb or phrase ('said', 'according to', 'quoted', ...)",
     "reported_by": "who relays the words in nested attribution ('A quoted B ...' -> A), else ''",
-    "text": "what was said; equals articles.text[start:end]",
+    "text": "what was said: the quoted words without their marks, or the reported clause; equals articles.text[start:end]",
     "start": "offset of the statement in articles.text",
     "end": "offset one past the statement",
     "sentence_index": "index of the sentence (SENTENCES.index) the statement starts in",
-    "confidence": "0-1, how sure the extractor is of the speaker",
+    "confidence": "0-1, how sure the extractor is of the speaker (0.95 named subject ... 0.4 unnamed or distant)",
 }
 
 SPEAKERS = {
     "article_id": "article the speaker speaks in",
     "speaker": "canonical name",
-    "aliases": "list of the other names and mentions resolved to this speaker",
+    "aliases": "list of the other names and mentions resolved to this speaker (surname, pronouns, role nouns)",
     "role": "role or title, else ''",
     "organization": "organisation, else ''",
     "country": "country, else ''",
@@ -113,20 +116,24 @@ SPEAKER_STANCE = {
     "organization": "organisation, else ''",
     "country": "country, else ''",
     "date": "article date (NaT for corpus-wide rows or unknown dates)",
-    "stance": "favor | against | neutral",
+    "stance": "favor | against | neutral: a side only when its mean probability is the largest of the three and beats the other side by speakers.MARGIN",
     "p_favor": "confidence-weighted mean of statement p_favor",
     "p_against": "confidence-weighted mean of statement p_against",
     "p_neutral": "confidence-weighted mean of statement p_neutral",
     "score": "p_favor - p_against, in [-1, 1]",
-    "score_lo": "lower end of the 90% bootstrap interval of score",
-    "score_hi": "upper end of the 90% bootstrap interval of score",
-    "stance_confidence": "how sure the speaker-level stance is (0-1)",
-    "sentiment": "negative | neutral | positive",
+    "score_lo": "lower end of the 90% interval of score (seeded Dirichlet posterior over the speaker's statements)",
+    "score_hi": "upper end of the 90% interval of score",
+    "stance_confidence": "0-1: (1 - p_neutral) times the share of posterior draws that give the same stance; low for speakers who hardly address the target",
+    "sentiment": "negative | neutral | positive: argmax of the weighted mean sentiment probabilities",
     "p_negative": "confidence-weighted mean of statement p_negative",
     "p_sentiment_neutral": "confidence-weighted mean of statement p_sentiment_neutral",
     "p_positive": "confidence-weighted mean of statement p_positive",
+    "sentiment_score": "p_positive - p_negative, in [-1, 1]",
     "n_statements": "statements attributed to the speaker",
     "evidence": "the strongest statements behind the stance, ' | '-joined, each prefixed by its label",
+    "target": "the stance target",
+    "stance_model": "id of the stance model",
+    "sentiment_model": "id of the sentiment model",
 }
 
 

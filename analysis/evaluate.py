@@ -1,0 +1,158 @@
+"""Score extracted statements against hand-written gold.
+
+``evaluate_statements(predicted, gold) -> dict``: a predicted and a gold
+statement of the same article match when their character spans overlap by at
+least half of the longer one (one-to-one, best overlaps first).  Reports
+statement precision / recall / F1, speaker accuracy on matched statements,
+kind accuracy on matched statements, recall per gold kind and precision per
+predicted kind.
+
+``python -m analysis.evaluate [GOLD.json ...]`` runs ``extract_statements`` on
+each gold file (default: the project's tests/gold/statements.json) and prints
+the numbers, then every miss, extra and wrong speaker.
+"""
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold" / "statements.json"
+MIN_OVERLAP = 0.5
+
+
+def _norm_name(name):
+    """Compare names case-blind, without a leading 'the' or surrounding space."""
+    return re.sub(r"^the\s+", "", str(name or "").strip().lower())
+
+
+def load_gold(path=GOLD):
+    """Read a gold JSON file -> (articles, gold).
+
+    ``articles`` has the ARTICLES columns (inline texts, or files read with
+    ``corpus.load_articles``); ``gold`` has article_id, speaker, kind,
+    reported_by, text, start, end, with offsets found in the article text.
+    """
+    from .corpus import load_articles
+
+    path = Path(path)
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    articles, rows = [], []
+    for item in spec["articles"]:
+        if "path" in item:
+            loaded = load_articles([path.parent.parent.parent / item["path"]])
+            loaded = loaded.assign(article_id=item["id"])
+        else:
+            loaded = pd.DataFrame([dict(article_id=item["id"], source="gold", date=pd.NaT,
+                                        title="", url="", text=item["text"], headings=[],
+                                        encoding="utf-8")])
+        articles.append(loaded)
+        text = loaded["text"].iat[0]
+        for st in item["statements"]:
+            start = text.find(st["text"])
+            if start < 0:
+                raise ValueError(f"gold text not in article {item['id']}: {st['text']!r}")
+            rows.append(dict(article_id=item["id"], speaker=st["speaker"], kind=st["kind"],
+                             reported_by=st.get("reported_by", ""), text=st["text"],
+                             start=start, end=start + len(st["text"])))
+    gold = pd.DataFrame(rows, columns=["article_id", "speaker", "kind", "reported_by",
+                                       "text", "start", "end"])
+    return pd.concat(articles, ignore_index=True), gold
+
+
+def match(predicted, gold):
+    """One-to-one (predicted index, gold index) pairs whose spans overlap enough."""
+    pairs = []
+    for aid, g in gold.groupby("article_id"):
+        p = predicted[predicted["article_id"] == aid]
+        for gi, gr in g.iterrows():
+            for pi, pr in p.iterrows():
+                inter = min(gr.end, pr.end) - max(gr.start, pr.start)
+                longer = max(gr.end - gr.start, pr.end - pr.start)
+                if inter > 0 and inter >= MIN_OVERLAP * longer:
+                    pairs.append((inter / longer, pi, gi))
+    used_p, used_g, out = set(), set(), []
+    for _, pi, gi in sorted(pairs, reverse=True):
+        if pi not in used_p and gi not in used_g:
+            used_p.add(pi)
+            used_g.add(gi)
+            out.append((pi, gi))
+    return out
+
+
+def evaluate_statements(predicted, gold):
+    """Score STATEMENTS rows ``predicted`` against ``gold`` (see ``load_gold``).
+
+    Returns a dict: precision, recall, f1, speaker_accuracy, kind_accuracy,
+    n_predicted, n_gold, n_matched, n_same_speaker, recall_<kind> for each gold kind and
+    precision_<kind> for each predicted kind (a match counts whatever its kind).
+    """
+    predicted = predicted.reset_index(drop=True)
+    gold = gold.reset_index(drop=True)
+    pairs = match(predicted, gold)
+    n_p, n_g, n_m = len(predicted), len(gold), len(pairs)
+    precision = n_m / n_p if n_p else 0.0
+    recall = n_m / n_g if n_g else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    same_speaker = sum(_norm_name(predicted.at[pi, "speaker"]) == _norm_name(gold.at[gi, "speaker"])
+                       for pi, gi in pairs)
+    same_kind = sum(predicted.at[pi, "kind"] == gold.at[gi, "kind"] for pi, gi in pairs)
+    result = dict(precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
+                  speaker_accuracy=round(same_speaker / n_m, 3) if n_m else 0.0,
+                  kind_accuracy=round(same_kind / n_m, 3) if n_m else 0.0,
+                  n_predicted=n_p, n_gold=n_g, n_matched=n_m, n_same_speaker=same_speaker)
+    matched_g = {gi for _, gi in pairs}
+    for kind, rows in gold.groupby("kind"):
+        result[f"recall_{kind}"] = round(sum(i in matched_g for i in rows.index) / len(rows), 3)
+    matched_p = {pi for pi, _ in pairs}
+    for kind, rows in predicted.groupby("kind"):
+        result[f"precision_{kind}"] = round(sum(i in matched_p for i in rows.index) / len(rows), 3)
+    return result
+
+
+def main(argv=None):
+    """Evaluate the extractor on each gold file given (else the project's)."""
+    argv = sys.argv[1:] if argv is None else argv
+    totals = dict(n_predicted=0, n_gold=0, n_matched=0, n_same_speaker=0)
+    for path in argv or [GOLD]:
+        print(f"== {path}")
+        scores = report_file(path)
+        for key in totals:
+            totals[key] += scores[key]
+    if len(argv) > 1:
+        p = totals["n_matched"] / totals["n_predicted"] if totals["n_predicted"] else 0.0
+        r = totals["n_matched"] / totals["n_gold"] if totals["n_gold"] else 0.0
+        acc = totals["n_same_speaker"] / totals["n_matched"] if totals["n_matched"] else 0.0
+        print(f"== pooled: precision {p:.3f} recall {r:.3f} f1 {2 * p * r / (p + r) if p + r else 0:.3f} "
+              f"speaker_accuracy {acc:.3f} ({totals})")
+    return 0
+
+
+def report_file(path):
+    """Print the scores, misses, extras and wrong speakers for one gold file;
+    return the scores."""
+    from .statements import extract_statements
+
+    articles, gold = load_gold(path)
+    predicted, _ = extract_statements(articles)
+    scores = evaluate_statements(predicted, gold)
+    for key, value in scores.items():
+        print(f"{key:>22}: {value}")
+    pairs = match(predicted.reset_index(drop=True), gold)
+    mp, mg = {p for p, _ in pairs}, {g for _, g in pairs}
+    for gi, g in gold.iterrows():
+        if gi not in mg:
+            print(f"MISSED   {g.article_id} [{g.kind}] {g.speaker}: {g.text[:70]}")
+    for pi, p in predicted.reset_index(drop=True).iterrows():
+        if pi not in mp:
+            print(f"EXTRA    {p.article_id} [{p.kind}] {p.speaker}: {p.text[:70]}")
+    for pi, gi in pairs:
+        p, g = predicted.iloc[pi], gold.iloc[gi]
+        if _norm_name(p.speaker) != _norm_name(g.speaker):
+            print(f"SPEAKER  {g.article_id} gold={g.speaker} got={p.speaker}: {g.text[:50]}")
+    return scores
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Figures on synthetic speaker tables (test inputs, not results): valid, readable, deterministic files."""
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import figures
+from analysis.speakers import speaker_stance
+from test_speakers import scored
+
+LONG = "Alice Longname-With-A-Very-Long-Surname Example Who Has Four More Given Names"
+ROWS = [("a1", LONG, "favor", 0.9, "Country X", "Org One"),
+        ("a1", "Bob", "against", 0.8, "Country Y", "Org Two", LONG),
+        ("a2", "Bob", "neutral", 0.7, "Country Y", "Org Two"), ("a2", "Carol", "favor", 1.0)]
+DATES = {"a1": "2022-01-01", "a2": "2022-01-05"}
+
+
+def make_data():
+    df = scored(ROWS)
+    articles = pd.DataFrame({"article_id": list(DATES), "date": pd.to_datetime(list(DATES.values()))})
+    return speaker_stance(df, articles, n_boot=100), df
+
+
+@pytest.fixture
+def data():
+    return make_data()
+
+
+def is_png(path):
+    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def is_svg(path):
+    return b"<svg" in path.read_bytes()[:1000]
+
+
+def all_figures(table, df):
+    return [figures.speaker_stance_figure(table), figures.stance_sentiment_figure(table),
+            figures.group_figure(table), figures.over_time_figure(table), figures.who_quotes_whom_figure(df)]
+
+
+def test_render_all_writes_valid_deterministic_files(data, tmp_path):
+    table, df = data
+    first = figures.render_all(table, df, tmp_path / "one")
+    second = figures.render_all(table, df, tmp_path / "two")
+    assert sorted(p.name for p in first) == sorted(
+        [f"{n}.{e}" for n in figures.FIGURE_NAMES for e in ("png", "svg")] + [figures.EVIDENCE_NAME])
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+        if a.suffix == ".png":
+            assert is_png(a) and b"Software" not in a.read_bytes()
+        elif a.suffix == ".svg":
+            assert is_svg(a) and b"<dc:date>" not in a.read_bytes()
+    assert not list((tmp_path / "one").glob(".*part"))
+
+
+def test_same_files_from_a_fresh_process(data, tmp_path):
+    table, df = data
+    figures.render_all(table, df, tmp_path / "here")
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path[:0] = [{str(Path(__file__).parent)!r}]
+        from analysis import figures
+        from test_figures import make_data
+        figures.render_all(*make_data(), {str(tmp_path / 'there')!r})
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)
+    for path in sorted((tmp_path / "here").iterdir()):
+        assert path.read_bytes() == (tmp_path / "there" / path.name).read_bytes(), path.name
+
+
+def test_titles_name_target_and_models(data):
+    table, df = data
+    for fig in all_figures(table, df):
+        texts = [t.get_text() for t in fig.texts]
+        assert texts[0] == "Stance toward: T"
+        assert any("stance model: m@1" in t and "sentiment model: s@1" in t for t in texts)
+    fig = figures.speaker_stance_figure(table, target="another target")
+    assert fig.texts[0].get_text() == "Stance toward: another target"
+
+
+def test_long_labels_are_wrapped_and_stay_inside_the_figure(data):
+    table, df = data
+    long_target = scored(ROWS).assign(target="a target " * 40)
+    for fig in all_figures(speaker_stance(long_target, n_boot=50), long_target):
+        fig.canvas.draw()
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches, everything drawn
+        width, height = fig.get_size_inches()
+        assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, fig.texts[0].get_text()
+        assert drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01
+        assert fig.texts[0].get_text().count("\n") == 1  # two-line title, cut with an ellipsis
+    ticks = [t.get_text() for t in figures.speaker_stance_figure(table).axes[0].get_yticklabels()]
+    alice = next(t for t in ticks if t.startswith("Alice Longname")).split("\n")
+    assert len(alice) == 3 and alice[1].endswith("…") and alice[2] == "Org One"  # name in two lines, then org
+    assert all(len(line) <= figures.NAME_WIDTH for line in alice)
+
+
+def test_message_figures_when_no_data(data, tmp_path):
+    table, df = data
+    one_date = table.assign(date=pd.Timestamp("2022-01-01"))
+    fig = figures.over_time_figure(one_date)
+    assert any("at least two dates" in t.get_text() and "2022-01-01" in t.get_text() for t in fig.texts)
+    fig = figures.who_quotes_whom_figure(df.assign(reported_by=""))
+    assert any("no who-quotes-whom" in t.get_text() for t in fig.texts)
+    empty = speaker_stance(scored([]))
+    for maker in (figures.speaker_stance_figure, figures.stance_sentiment_figure, figures.group_figure,
+                  figures.over_time_figure):
+        png, svg = figures.save_figure(maker(empty, "T"), tmp_path, maker.__name__)
+        assert is_png(png) and is_svg(svg)
+    assert "No speaker statements" in figures.evidence_markdown(empty, scored([]), "T")
+
+
+def test_over_time_plots_when_several_dates(data):
+    table, _ = data
+    ax = figures.over_time_figure(table).axes[0]
+    assert [line.get_label() for line in ax.lines][-2] == "all speakers (weighted)"
+
+
+def test_who_quotes_whom_counts(data):
+    _, df = data
+    ax = figures.who_quotes_whom_figure(df).axes[0]
+    assert ax.images[0].get_array().tolist() == [[1]]
+    assert [t.get_text() for t in ax.get_yticklabels()][0].startswith("Alice Longname")
+
+
+def test_tables_read_back_from_csv_render(data, tmp_path):
+    table, df = data
+    table.to_csv(tmp_path / "s.csv", index=False)
+    df.to_csv(tmp_path / "st.csv", index=False)
+    back = pd.read_csv(tmp_path / "s.csv", parse_dates=["date"])  # empty cells come back as NaN
+    paths = figures.render_all(back, pd.read_csv(tmp_path / "st.csv"), tmp_path / "out")
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert "nan" not in paths[-1].read_text(encoding="utf-8").replace("Longname", "")
+
+
+def test_evidence_markdown(data):
+    table, df = data
+    md = figures.evidence_markdown(table, df)
+    assert md.startswith("# Evidence per speaker: stance toward T")
+    assert "| Bob | against |" in md  # summary row
+    assert "## Bob (Org Two, Country Y)" in md
+    assert "| a1 | against | 0.05 | 0.90 | 0.05 | negative | statement 1 by Bob |" in md
+    assert md.index("## Bob") < md.index("## Carol")  # ordered by score
+
+
+def test_short_wraps_and_truncates():
+    assert figures.short("a " * 50, 10, 2).count("\n") == 1
+    assert figures.short("x" * 40, 10, 1).endswith("…")
+    assert figures.short(float("nan")) == ""

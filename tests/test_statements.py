@@ -1,0 +1,172 @@
+"""Tests for analysis.statements (who said what) and analysis.evaluate."""
+import pandas as pd
+import pytest
+
+from analysis import statements as st
+from analysis.evaluate import evaluate_statements, load_gold
+from analysis.schemas import SPEAKERS, STATEMENTS
+
+
+def _articles(**texts):
+    return pd.DataFrame([dict(article_id=k, source="test", date=pd.NaT, title="", url="",
+                              text=v, headings=[], encoding="utf-8") for k, v in texts.items()])
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return st.load_nlp()
+
+
+@pytest.fixture(scope="module")
+def gold_run(nlp):
+    articles, gold = load_gold()
+    statements, speakers = st.extract_statements(articles, nlp=nlp)
+    return articles, gold, statements, speakers
+
+
+def test_columns_offsets_and_ids(gold_run):
+    articles, _, statements, speakers = gold_run
+    assert list(statements.columns) == list(STATEMENTS)
+    assert list(speakers.columns) == list(SPEAKERS)
+    texts = dict(zip(articles.article_id, articles.text))
+    for row in statements.itertuples():
+        assert texts[row.article_id][row.start:row.end] == row.text
+        assert 0 < row.confidence <= 1
+    assert statements.statement_id.is_unique
+
+
+def test_gold_scores(gold_run):
+    _, gold, statements, _ = gold_run
+    scores = evaluate_statements(statements, gold)
+    assert scores["f1"] >= 0.9 and scores["speaker_accuracy"] >= 0.9, scores
+
+
+def test_seed_speakers_and_metadata(gold_run):
+    _, _, statements, speakers = gold_run
+    seed = statements[statements.article_id == "000_f13fe3398be924b8"]
+    nested = seed[seed.reported_by != ""]
+    assert list(nested.speaker) == ["Jen Psaki"] and list(nested.reported_by) == ["Maria Zakharova"]
+    assert "Zakharova" not in set(seed.speaker)  # canonical full name only
+    deputy = seed[seed.text.str.startswith("The security of our countries")]
+    assert list(deputy.speaker) == ["Leonid Kalashnikov"]
+    head = seed[seed.text.str.startswith("In fact, this is no longer")]
+    assert list(head.speaker) == ["Kassym-Jomart Tokayev"]
+    price = speakers[speakers.speaker == "Ned Price"].iloc[0]
+    assert (price.role, price.organization, price.country) == (
+        "spokesman", "US State Department", "United States")
+    assert "Nursultan Nazarbayev" not in set(speakers.speaker)  # mentioned, says nothing
+    assert set(seed.kind) == {"direct", "indirect", "according_to", "pullquote"}
+
+
+def test_hard_cases(gold_run):
+    _, _, statements, speakers = gold_run
+    by = statements.set_index("article_id")
+    assert set(by.loc[["p01_two_speakers"], "speaker"]) == {"Maria Lopez", "Tom Reed"}
+    assert set(by.loc[["p03_pronoun_not_nearest"], "speaker"]) == {"Amara Osei"}
+    assert "Kevin Marsh" not in set(speakers.speaker)
+    assert set(by.loc[["p11_shared_surname"], "speaker"]) == {"Mark Lee", "Susan Lee"}
+    assert "continuation" in set(by.loc[["p09_continuation"], "kind"])
+    assert "p19_no_speakers" not in set(statements.article_id)
+
+
+def test_find_quotes_styles_and_stray_marks():
+    text = "He said “one two three” and «four five» then ‘six seven’ but the country’s \"eight nine\"."
+    found = [text[a + 1:b] for a, b in st.find_quotes(text)]
+    assert found == ["one two three", "four five", "six seven", "eight nine"]
+    stray = "A stray “mark here. Then “a real quote” follows."
+    assert [stray[a + 1:b] for a, b in st.find_quotes(stray)] == ["a real quote"]
+    running = "“This quote goes on into the next paragraph."
+    assert st.find_quotes(running) == [(0, len(running))]
+
+
+def test_no_speakers_and_empty_text(nlp):
+    statements, speakers = st.extract_statements(
+        _articles(a="Rain fell all day. The match was postponed.", b=""), nlp=nlp)
+    assert statements.empty and speakers.empty
+    assert list(statements.columns) == list(STATEMENTS)
+
+
+def test_names_unified_across_corpus(nlp):
+    statements, _ = st.extract_statements(_articles(
+        a="Finance minister Olga Petrenko said that taxes would fall.",
+        b="Petrenko warned that the deficit would grow."), nlp=nlp)
+    assert set(statements.speaker) == {"Olga Petrenko"}
+
+
+def test_parse_title_and_chunks():
+    assert st.parse_title("US State Department spokesman") == (
+        "spokesman", "US State Department", "United States")
+    assert st.parse_title("The President of Kazakhstan") == ("President", "", "Kazakhstan")
+    text = ("A sentence here. " * 50 + "\n") * 3
+    spans = st.paragraph_chunks(text, limit=300)
+    assert all(e - s <= 300 for s, e in spans) and len(spans) > 3
+
+
+def test_cli(tmp_path):
+    from analysis.__main__ import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "Mayor Tim Cole said that the library would reopen.\n", encoding="utf-8")
+    out = tmp_path / "s.csv"
+    assert main(["statements", str(tmp_path / "in"), "-o", str(out),
+                 "--speakers-out", str(tmp_path / "sp.csv")]) == 0
+    assert pd.read_csv(out).speaker.tolist() == ["Tim Cole"]
+    (tmp_path / "empty").mkdir()
+    assert main(["statements", str(tmp_path / "empty"), "-o", str(tmp_path / "x.csv")]) == 2
+
+
+def test_sentence_numbering_matches_corpus(gold_run):
+    from analysis.corpus import sentences
+
+    articles = gold_run[0]
+    expected = {aid: list(g.sort_values("index")["start"]) for aid, g in sentences(articles).groupby("article_id")}
+    assert st.sentence_starts(articles) == expected
+
+
+@pytest.mark.parametrize("name", ["heldout.json", "heldout_b.json", "blind.json", "blind_final.json"])
+def test_other_gold_sets(nlp, name):
+    from analysis.evaluate import GOLD
+
+    articles, gold = load_gold(GOLD.parent / name)
+    statements, _ = st.extract_statements(articles, nlp=nlp)
+    scores = evaluate_statements(statements, gold)
+    assert scores["f1"] >= 0.9 and scores["speaker_accuracy"] >= 0.9, scores
+
+
+CONSTRUCTIONS = [
+    # (text, [(speaker, kind, start of statement text)])
+    ("Exports will resume next week. This was announced by Trade Minister Ivan Sokolov.",
+     [("Ivan Sokolov", "indirect", "Exports will resume")]),
+    ("Talks are possible. Deputy minister Olga Frolova said this on Monday.",
+     [("Olga Frolova", "indirect", "Talks are possible")]),
+    ("Coach Ana Ruiz spoke after the match. Striker Leo Diaz disagreed: “We were unlucky today.”",
+     [("Leo Diaz", "direct", "We were unlucky")]),
+    ("Opposition leader Paul Kerr called the plan “a fantasy”.", [("Paul Kerr", "direct", "a fantasy")]),
+    ("The Ministry of Defence said that the drill was over. It added that no one was hurt.",
+     [("Ministry of Defence", "indirect", "the drill"), ("Ministry of Defence", "indirect", "no one")]),
+    ("Minister Olga Lind visited the plant. In her opinion, output will double.",
+     [("Olga Lind", "according_to", "output will double")]),
+    ("The official, who asked not to be named, said the border would reopen.",
+     [("official", "indirect", "the border")]),
+    ("Coach Dina Ferris was blunt.\n\n“We were poor today. We must improve.\n\n“I take the blame,” Ferris said.",
+     [("Dina Ferris", "direct", "We were poor"), ("Dina Ferris", "direct", "I take the blame")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", CONSTRUCTIONS)
+def test_constructions(nlp, text, expected):
+    statements, _ = st.extract_statements(_articles(a=text), nlp=nlp)
+    got = [(r.speaker, r.kind, r.text) for r in statements.itertuples()]
+    assert [(s, k) for s, k, _ in got] == [(s, k) for s, k, _ in expected], got
+    assert all(t.startswith(prefix) for (_, _, t), (_, _, prefix) in zip(got, expected)), got
+
+
+def test_name_gender_and_title_trim(nlp):
+    assert st.name_gender("Linda Hart") == "f" and st.name_gender("Sergei Ryabkov") == "m"
+    assert st.name_gender("Maria Zakharova") == "f" and st.name_gender("Zas") == ""
+    statements, _ = st.extract_statements(_articles(
+        a="Judge Linda Hart rejected the appeal. The defendant, Mark Doyle, showed no reaction. "
+          "She said the evidence was overwhelming.",
+        b="Midfielder Jonas Berg insisted that the team would bounce back."), nlp=nlp)
+    assert list(statements.speaker) == ["Linda Hart", "Jonas Berg"]
