@@ -703,11 +703,16 @@ def pullquotes(articles):
 
 
 # -- command line ----------------------------------------------------------------------------
+def add_input_arguments(parser):
+    """The corpus input every command that reads articles shares: PATH... and --strict."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    parser.add_argument("--strict", action="store_true", help="stop at the first bad input, write nothing")
+
+
 def add_arguments(name, parser):
     """Arguments of ``python -m analysis articles``."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    add_input_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="CSV (or .parquet) to write")
-    parser.add_argument("--strict", action="store_true", help="stop at the first bad input, write nothing")
 
 
 def to_csv_ready(df):

@@ -61,9 +61,8 @@ class Scorer:
 
     def __init__(self, task, model=None, batch_size=64, max_length=256):
         import torch
-        from transformers import AutoTokenizer
 
-        from .classifier import base_model_dir, fingerprint, load_classifier
+        from .classifier import fingerprint
 
         if task not in LABELS:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
@@ -71,17 +70,27 @@ class Scorer:
         torch.set_num_threads(os.cpu_count() or 1)
         path = Path(model) if model is not None else ADAPTERS_DIR / task
         if (path / "classifier.json").is_file():
-            self.model = load_classifier(path)
-            if self.model.labels != self.labels:
-                raise ValueError(f"adapter {path} has labels {self.model.labels}, expected {self.labels}")
-            self.tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
-            self.kind, self.max_length = "adapter", self.model.max_length
-            self.temperature = self.model.temperature
+            # Adapter weights load on first use (``load``): a fully cached run never needs them.
+            self.kind, self.path, self.model = "adapter", path, None
             self.fingerprint = fingerprint(path)
             self.model_id = f"{'minilm-lora-' + task if model is None else path.name}@{self.fingerprint[:8]}"
         else:
             self._load_nli(model, path)
             self.kind, self.max_length, self.temperature = "nli", max_length, 1.0
+
+    def load(self):
+        """Load the adapter and its tokenizer if not loaded yet; return self."""
+        from transformers import AutoTokenizer
+
+        from .classifier import base_model_dir, load_classifier
+
+        if self.model is None:
+            model = load_classifier(self.path)
+            if model.labels != self.labels:
+                raise ValueError(f"adapter {self.path} has labels {model.labels}, expected {self.labels}")
+            self.tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+            self.max_length, self.temperature, self.model = model.max_length, model.temperature, model
+        return self
 
     def _load_nli(self, model, path):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -111,6 +120,7 @@ class Scorer:
         """Yield (row positions, encoded batch) in length-sorted batches with dynamic padding."""
         from .classifier import encode
 
+        self.load()
         texts = list(texts)
         order = np.argsort([len(t) for t in texts], kind="stable")
         for i in range(0, len(order), self.batch_size):

@@ -228,13 +228,14 @@ def group_stance(table, by):
 
 def add_arguments(name, parser):
     """Arguments of ``python -m analysis stance``."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    from .corpus import add_input_arguments
+
+    add_input_arguments(parser)
     parser.add_argument("--target", required=True, help="what stance is measured toward")
     parser.add_argument("--model", help="stance model (default: the project's adapter)")
     parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
     parser.add_argument("-o", "--output", required=True, help="speakers CSV (or .parquet)")
     parser.add_argument("--statements-out", help="also write the scored statements here")
-    parser.add_argument("--strict", action="store_true", help="fail on the first bad input")
 
 
 def run_cli(name, args):

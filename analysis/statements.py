@@ -145,6 +145,15 @@ COUNTRIES = {
     "sweden": "Sweden", "norwegian": "Norway", "norway": "Norway", "irish": "Ireland",
     "ireland": "Ireland", "european": "", "eu": "",
 }
+# Seats of government and national institutions that stand for their country: they
+# give an organisation or title its country but stay part of the organisation's name.
+INSTITUTION_COUNTRIES = {
+    "white house": "United States", "pentagon": "United States", "state department": "United States",
+    "capitol hill": "United States", "kremlin": "Russia", "state duma": "Russia",
+    "downing street": "United Kingdom", "whitehall": "United Kingdom", "elysee": "France",
+    "élysée": "France", "quai d'orsay": "France", "bundestag": "Germany", "zhongnanhai": "China",
+    "verkhovna rada": "Ukraine", "knesset": "Israel", "kantei": "Japan",
+}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
                   "she": "f", "her": "f", "hers": "f", "herself": "f"}
 GENDER_WORDS = {"mr": "m", "mrs": "f", "ms": "f", "spokesman": "m", "spokeswoman": "f",
@@ -317,9 +326,10 @@ class Mention:
 def _country(words):
     """Country named by a demonym/short form/country name in ``words``, else ''."""
     low = words.lower().replace("the ", "")
-    for key in sorted(COUNTRIES, key=len, reverse=True):
-        if re.search(r"(?<![\w.])" + re.escape(key) + r"(?![\w])", low) and COUNTRIES[key]:
-            return COUNTRIES[key]
+    for table in (COUNTRIES, INSTITUTION_COUNTRIES):
+        for key in sorted(table, key=len, reverse=True):
+            if re.search(r"(?<![\w.])" + re.escape(key) + r"(?![\w])", low) and table[key]:
+                return table[key]
     return ""
 
 
@@ -1273,10 +1283,11 @@ def extract_statements(articles, nlp=None):
 # --------------------------------------------------------------------------- CLI
 def add_arguments(name, parser):
     """Arguments of ``python -m analysis statements``."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    from .corpus import add_input_arguments
+
+    add_input_arguments(parser)
     parser.add_argument("-o", "--output", required=True, help="statements CSV (or .parquet)")
     parser.add_argument("--speakers-out", help="also write the speakers table here")
-    parser.add_argument("--strict", action="store_true", help="fail on the first bad input")
 
 
 def run_cli(name, args):

@@ -80,13 +80,16 @@ def test_cache_is_reused_and_keyed_by_target(tiny_adapter, tmp_path, monkeypatch
     df = TEXTS.iloc[[0, 2]]
     first = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=tmp_path)
 
-    def fail(self, encoded):
-        raise AssertionError("forward called although every row is cached")
+    def fail(self, *args):
+        raise AssertionError("model used although every row is cached")
 
+    # A new process (fresh scorer) with everything cached neither loads weights nor runs them.
+    scoring.get_scorer.cache_clear()
+    monkeypatch.setattr(scoring.Scorer, "load", fail)
     monkeypatch.setattr(scoring.Scorer, "forward", fail)
     again = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first, again)
-    with pytest.raises(AssertionError, match="forward called"):
+    with pytest.raises(AssertionError, match="model used"):
         scoring.score_texts(df, "stance", target="another target", model=tiny_adapter, cache_dir=tmp_path)
 
 

@@ -28,11 +28,11 @@ from analysis.classifier import ADAPTERS_DIR, base_model_dir, load_classifier  #
 def naive_pipeline(rows):
     from transformers import AutoTokenizer, BertForSequenceClassification, pipeline
 
-    merged = load_classifier(ADAPTERS_DIR / "stance").encoder
+    adapter = load_classifier(ADAPTERS_DIR / "stance")
     model = BertForSequenceClassification.from_pretrained(base_model_dir(), num_labels=3)
-    model.bert.load_state_dict(merged.state_dict(), strict=False)
+    model.bert.load_state_dict(adapter.encoder.state_dict(), strict=False)
     clf = pipeline("text-classification", model=model.eval(), tokenizer=AutoTokenizer.from_pretrained(base_model_dir()),
-                   device=-1, truncation=True, max_length=128)
+                   device=-1, truncation=True, max_length=adapter.max_length)  # same truncation as the scorer
     return [clf({"text": t, "text_pair": s}) for t, s in zip(rows["target"], rows["text"])]
 
 
@@ -45,7 +45,7 @@ def main():
     print(f"{len(rows)} stance rows, torch threads {torch.get_num_threads()}")
 
     with tempfile.TemporaryDirectory() as cache:
-        scoring.get_scorer("stance")  # load once, outside the timings
+        scoring.get_scorer("stance").load()  # load once, outside the timings
         t = time.perf_counter()
         scoring.score_texts(rows, "stance", cache_dir=None, progress=False)
         project = len(rows) / (time.perf_counter() - t)

@@ -1,0 +1,91 @@
+"""Training stage on a tiny made-up data set: the code path end to end, not quality."""
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import scoring, train
+
+ROWS = [("favor", "We strongly support this plan."), ("against", "This plan is a disaster, stop it."),
+        ("neutral", "The weather was mild on Tuesday.")]
+
+
+def write_split(folder, split, n, with_target):
+    rows = []
+    for i in range(n):
+        label, text = ROWS[i % 3]
+        row = {"dataset": "setA" if i % 2 else "setB", "text": f"{text} ({i})",
+               "label": "none" if label == "neutral" else label}
+        if with_target:
+            row["target"] = "the plan"
+        rows.append(row)
+    with gzip.open(folder / f"{split}.csv.gz", "wt", encoding="utf-8") as fh:
+        pd.DataFrame(rows).to_csv(fh, index=False)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    write_split(data, "train", 24, True)
+    write_split(data, "dev", 9, True)
+    out = tmp_path_factory.mktemp("adapter") / "stance-tiny"
+    settings = train.train("stance", data, out, epochs=1, batch_size=8, lr=1e-3, max_length=32, cap=10, r=2,
+                           bf16=True, log=lambda *_: None)
+    report = train.calibrate("stance", data, out, log=lambda *_: None)
+    return out, settings, report
+
+
+def test_training_writes_adapter_metrics_and_card(trained):
+    out, settings, report = trained
+    for name in ["adapter_model.safetensors", "head.safetensors", "classifier.json", "training.json",
+                 "metrics.json", "MODEL_CARD.md"]:
+        assert (out / name).is_file(), name
+    assert settings["cap_per_dataset_per_epoch"] == 10 and settings["bf16_autocast"] is True
+    assert set(report["per_dataset"]) == {"setA", "setB"}
+    assert np.array(report["confusion"]["matrix"]).sum() == 9
+    assert report["temperature"] > 0
+    assert json.loads((out / "classifier.json").read_text())["temperature"] == report["temperature"]
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "Confusion matrix" in card and "setA" in card and "calibration error" in card
+
+
+def test_trained_adapter_scores_through_the_scorer(trained, tmp_path):
+    out, _, _ = trained
+    scoring.get_scorer.cache_clear()
+    scored = scoring.score_texts(pd.DataFrame({"text": ["We support it."]}), "stance", target="the plan",
+                                 model=out, cache_dir=tmp_path)
+    assert scored["label"].iat[0] in {"favor", "against", "neutral"}
+    assert scored["model"].iat[0].startswith("stance-tiny@")
+
+
+def test_per_dataset_f1_uses_the_datasets_own_classes():
+    # Gold has two classes; one stray 'neutral' prediction must not add a zero-F1 class.
+    y = np.array([0, 0, 1, 1])
+    pred = np.array([0, 0, 1, 2])
+    assert train.macro_f1(y, pred, 3, classes=[0, 1]) == pytest.approx((1.0 + 2 / 3) / 2)
+    assert train.macro_f1(y, pred, 3) == pytest.approx((1.0 + 2 / 3 + 0.0) / 3)
+
+
+def test_temperature_fitting_lowers_overconfidence():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    logits = rng.normal(size=(600, 3)).astype(np.float32)
+    logits[np.arange(600), y] += 1.0
+    logits *= 6  # right 2/3 of the time but nearly always ~100 % sure
+    t = train.fit_temperature(logits, y)
+    assert t > 2
+    assert (train.expected_calibration_error(train.softmax(logits, t), y)
+            < train.expected_calibration_error(train.softmax(logits), y) / 2)
+
+
+@pytest.mark.parametrize("task", sorted(train.TASKS))
+def test_committed_adapters_were_trained_with_the_cli_defaults(task):
+    # The model cards say `python -m analysis train TASK --data DIR` reproduces them.
+    settings = json.loads((train.ADAPTERS_DIR / task / "training.json").read_text())
+    recipe = train.RECIPES[task]
+    assert (settings["epochs"], settings["batch_size"], settings["lr"], settings["max_length"],
+            settings["cap_per_dataset_per_epoch"], settings["lora_r"], settings.get("bf16_autocast", False)) == (
+        recipe["epochs"], recipe["batch_size"], recipe["lr"], recipe["max_length"], recipe["cap"], recipe["r"],
+        recipe["bf16"])
