@@ -66,14 +66,30 @@ def test_adapter_scores_keep_rows_and_sum_to_one(tiny_adapter, tmp_path):
 
 def test_batching_does_not_change_scores(tiny_adapter):
     texts = pd.DataFrame({"text": [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]})
-    one = scoring.Scorer("stance", tiny_adapter, batch_size=1)
-    many = scoring.Scorer("stance", tiny_adapter, batch_size=8)
+    one = scoring.Scorer("stance", tiny_adapter, batch_size=1, precision="fp32")
+    many = scoring.Scorer("stance", tiny_adapter, batch_size=8, precision="fp32")
     targets = ["t"] * len(texts)
     got = [np.zeros((len(texts), 3)), np.zeros((len(texts), 3))]
     for k, scorer in enumerate([one, many]):
         for idx, enc in scorer.preprocess(texts["text"], targets):
             got[k][idx] = scorer.postprocess(scorer.forward(enc))
     assert np.allclose(got[0], got[1], atol=1e-5)
+
+
+def test_bf16_scores_stay_close_to_fp32_and_are_cached_apart(tiny_adapter):
+    texts = [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]
+    scorers = [scoring.Scorer("stance", tiny_adapter, precision=p) for p in ("fp32", "bf16")]
+    got = []
+    for scorer in scorers:
+        probs = np.zeros((len(texts), 3))
+        for idx, enc in scorer.preprocess(texts, ["t"] * len(texts)):
+            probs[idx] = scorer.postprocess(scorer.forward(enc))
+        got.append(probs)
+    assert np.abs(got[0] - got[1]).max() < 0.03
+    assert scorers[1].fingerprint == scorers[0].fingerprint + "+bf16"
+    assert scorers[1].model_id.endswith("+bf16")
+    with pytest.raises(ValueError, match="precision"):
+        scoring.Scorer("stance", tiny_adapter, precision="fp8")
 
 
 def test_cache_is_reused_and_keyed_by_target(tiny_adapter, tmp_path, monkeypatch):
