@@ -257,10 +257,15 @@ def _place_labels(fig, ax, rows):
 
     Tries eight spots around each point (first ``MAX_LABELS`` rows in order)
     and drops a label that fits nowhere inside the axes without overlapping
-    an earlier label.
+    an earlier label or any point.
     """
+    from matplotlib.transforms import Bbox
+
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
+    radius = 4 * fig.dpi / 72  # about a marker's half-width, in pixels
+    points = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
+              for x, y in ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))]
     placed = []
     spots = [(7, 0, "left"), (-7, 0, "right"), (7, 10, "left"), (-7, 10, "right"),
              (7, -10, "left"), (-7, -10, "right"), (0, 14, "center"), (0, -14, "center")]
@@ -274,7 +279,7 @@ def _place_labels(fig, ax, rows):
             box = text.get_window_extent(renderer)
             fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
                     and box.y1 <= inside.y1)
-            if fits and not any(box.overlaps(b) for b in placed):
+            if fits and not any(box.overlaps(b) for b in placed + points):
                 placed.append(box.expanded(1.04, 1.1))
                 break
             text.remove()

@@ -150,3 +150,25 @@ def test_short_wraps_and_truncates():
     assert figures.short("a " * 50, 10, 2).count("\n") == 1
     assert figures.short("x" * 40, 10, 1).endswith("…")
     assert figures.short(float("nan")) == ""
+
+
+def test_point_labels_overlap_neither_each_other_nor_points():
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import _place_labels
+
+    rows = pd.DataFrame({"speaker": [f"Speaker Number {i}" for i in range(6)],
+                         "score": [0.40, 0.46, 0.52, 0.45, -0.5, 0.0],
+                         "sentiment_score": [0.0, 0.02, 0.0, -0.03, 0.5, 0.0]})
+    fig, ax = plt.subplots(figsize=(8, 6))
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.scatter(rows["score"], rows["sentiment_score"])
+    unnamed = _place_labels(fig, ax, rows)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    points = ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))
+    plt.close(fig)
+    assert len(boxes) + unnamed == len(rows) and len(boxes) >= 4
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(box.contains(x, y) for box in boxes for x, y in points)
