@@ -476,7 +476,7 @@ def _texts(articles):
     return [(aid, t if isinstance(t, str) else "") for aid, t in zip(articles["article_id"], articles["text"])]
 
 
-def _trim(text, a, b):
+def trim_span(text, a, b):
     """Shrink ``text[a:b]`` to exclude surrounding whitespace; returns (a, b)."""
     while a < b and text[a].isspace():
         a += 1
@@ -489,9 +489,9 @@ def paragraph_spans(text):
     """Offsets (start, end) of the blank-line separated blocks of ``text``, trimmed."""
     spans, pos = [], 0
     for sep in BLANK_LINE.finditer(text):
-        spans.append(_trim(text, pos, sep.start()))
+        spans.append(trim_span(text, pos, sep.start()))
         pos = sep.end()
-    spans.append(_trim(text, pos, len(text)))
+    spans.append(trim_span(text, pos, len(text)))
     return [(a, b) for a, b in spans if b > a]
 
 
@@ -569,9 +569,9 @@ def split_sentences(text, start=0, end=None):
     spans, s = [], start
     for mark in SENTENCE_END.finditer(text, start, end):
         if _ends_sentence(text, mark, start, end):
-            spans.append(_trim(text, s, mark.end()))
+            spans.append(trim_span(text, s, mark.end()))
             s = mark.end()
-    spans.append(_trim(text, s, end))
+    spans.append(trim_span(text, s, end))
     return [(a, b) for a, b in spans if b > a]
 
 
@@ -651,7 +651,7 @@ def _credit_at(text, tokens, k, glue, start, end):
     while text[slice(*tokens[first])] in NAME_PARTICLES:  # a name does not start with "von"
         first += 1
     name_start = tokens[first][0]
-    q_start, q_end = _trim(text, start, name_start)
+    q_start, q_end = trim_span(text, start, name_start)
     if len(text[q_start:q_end].split()) < MIN_QUOTE_WORDS:
         return None
     # a lone surname is credible only after the quote's closing punctuation;
@@ -678,7 +678,7 @@ def find_credit(text, start=0, end=None):
     strings.
     """
     end = len(text) if end is None else end
-    start, end = _trim(text, start, end)
+    start, end = trim_span(text, start, end)
     tokens = [m.span() for m in TOKEN.finditer(text, start, end)]
     for k in range(len(tokens) - 1, max(len(tokens) - MAX_ROLE_WORDS, 0) - 1, -1):
         ts, te = tokens[k]
@@ -729,7 +729,7 @@ def load_cli(args):
     one-line summary to stderr.  Returns the ARTICLES table, or None when nothing loaded
     or a strict run stopped (the caller exits 2)."""
     try:
-        articles = load_articles(args.paths, strict=getattr(args, "strict", False))
+        articles = load_articles(args.paths, strict=args.strict)
     except InputError as exc:
         print(f"error: {exc} (--strict: stopped, nothing written)", file=sys.stderr)
         return None

@@ -81,16 +81,17 @@ def match(predicted, gold):
     return out
 
 
-def evaluate_statements(predicted, gold):
+def evaluate_statements(predicted, gold, pairs=None):
     """Score STATEMENTS rows ``predicted`` against ``gold`` (see ``load_gold``).
 
+    ``pairs``: ``match(predicted, gold)`` when already computed (both indexed 0..n-1).
     Returns a dict: precision, recall, f1, speaker_accuracy, kind_accuracy,
     n_predicted, n_gold, n_matched, n_same_speaker, recall_<kind> for each gold kind and
     precision_<kind> for each predicted kind (a match counts whatever its kind).
     """
     predicted = predicted.reset_index(drop=True)
     gold = gold.reset_index(drop=True)
-    pairs = match(predicted, gold)
+    pairs = match(predicted, gold) if pairs is None else pairs
     n_p, n_g, n_m = len(predicted), len(gold), len(pairs)
     precision = n_m / n_p if n_p else 0.0
     recall = n_m / n_g if n_g else 0.0
@@ -136,15 +137,15 @@ def report_file(path):
 
     articles, gold = load_gold(path)
     predicted, _ = extract_statements(articles)
-    scores = evaluate_statements(predicted, gold)
+    pairs = match(predicted, gold)
+    scores = evaluate_statements(predicted, gold, pairs)
     for key, value in scores.items():
         print(f"{key:>22}: {value}")
-    pairs = match(predicted.reset_index(drop=True), gold)
     mp, mg = {p for p, _ in pairs}, {g for _, g in pairs}
     for gi, g in gold.iterrows():
         if gi not in mg:
             print(f"MISSED   {g.article_id} [{g.kind}] {g.speaker}: {g.text[:70]}")
-    for pi, p in predicted.reset_index(drop=True).iterrows():
+    for pi, p in predicted.iterrows():
         if pi not in mp:
             print(f"EXTRA    {p.article_id} [{p.kind}] {p.speaker}: {p.text[:70]}")
     for pi, gi in pairs:

@@ -38,8 +38,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .io import atomic_path
-from .speakers import CORPUS, NOT_STATED, group_stance
+from .io import atomic_path, write_text
+from .speakers import CORPUS, NOT_STATED, corpus_rows, group_stance
 
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
@@ -103,7 +103,7 @@ def _join(*parts):
 
 def _corpus(table):
     """Corpus-wide speaker rows with label columns as text."""
-    rows = table[table["article_id"] == CORPUS].copy()
+    rows = corpus_rows(table)
     for col in ("speaker", "role", "organization", "country"):
         rows[col] = rows[col].map(_str)
     return rows
@@ -497,14 +497,6 @@ def save_figure(fig, out_dir, name):
                 fig.savefig(tmp, format=ext, dpi=DPI, metadata=metadata)
             paths.append(path)
     return paths
-
-
-def write_text(text, path):
-    """Write ``text`` (UTF-8) atomically; returns the path."""
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return path
 
 
 def render_all(table, scored, out_dir, target=None):

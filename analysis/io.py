@@ -46,3 +46,11 @@ def write_table(df, path):
         else:
             df.to_csv(tmp, index=False)
     return path
+
+
+def write_text(text, path):
+    """Write ``text`` (UTF-8) atomically; returns the path."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path

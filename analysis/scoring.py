@@ -27,7 +27,6 @@ import hashlib
 import os
 import sqlite3
 import warnings
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -214,10 +213,21 @@ class ScoreCache:
         self.db.commit()
 
 
-@lru_cache(maxsize=8)
+_SCORERS = {}  # (task, model as str or None) -> Scorer
+
+
 def get_scorer(task, model=None):
-    """A Scorer loaded once per process for (task, model)."""
-    return Scorer(task, model)
+    """The Scorer for (task, model), built once per process whichever way the
+    model is named (positionally or not, a path or its string)."""
+    key = (task, None if model is None else str(model))
+    if key not in _SCORERS:
+        _SCORERS[key] = Scorer(*key)
+    return _SCORERS[key]
+
+
+def clear_scorers():
+    """Forget the Scorers built so far (the next ``get_scorer`` builds anew)."""
+    _SCORERS.clear()
 
 
 def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None):
@@ -239,7 +249,7 @@ def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, prog
         targets = pd.Series(target, index=out.index) if target is not None else out["target"].fillna("").astype(str)
     else:
         targets = pd.Series("", index=out.index)
-    scorer = get_scorer(task, None if model is None else str(model))
+    scorer = get_scorer(task, model)
     empty = texts.str.strip() == ""
     if empty.any():
         warnings.warn(f"{int(empty.sum())} row(s) with empty text left unscored (rows "

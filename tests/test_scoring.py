@@ -44,7 +44,7 @@ def tiny_nli(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_scorers():
-    scoring.get_scorer.cache_clear()
+    scoring.clear_scorers()
 
 
 TEXTS = pd.DataFrame({"text": ["We welcome the decision.", "", "This is a disgrace and must stop.",
@@ -62,6 +62,12 @@ def test_adapter_scores_keep_rows_and_sum_to_one(tiny_adapter, tmp_path):
     assert set(out["label"].iloc[[0, 2]]) <= {"favor", "against", "neutral"}
     assert np.allclose(probs[0], probs[3])  # same text, same target -> same score
     assert out["model"].iat[0].startswith("stance-test@")
+
+
+def test_one_scorer_per_task_and_model_however_named(tiny_adapter):
+    scorer = scoring.get_scorer("stance", tiny_adapter)
+    assert scoring.get_scorer("stance", model=str(tiny_adapter)) is scorer
+    assert scoring.get_scorer("stance", None) is scoring.get_scorer("stance") is not scorer
 
 
 def test_batching_does_not_change_scores(tiny_adapter):
@@ -100,7 +106,7 @@ def test_cache_is_reused_and_keyed_by_target(tiny_adapter, tmp_path, monkeypatch
         raise AssertionError("model used although every row is cached")
 
     # A new process (fresh scorer) with everything cached neither loads weights nor runs them.
-    scoring.get_scorer.cache_clear()
+    scoring.clear_scorers()
     monkeypatch.setattr(scoring.Scorer, "load", fail)
     monkeypatch.setattr(scoring.Scorer, "forward", fail)
     again = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=tmp_path)

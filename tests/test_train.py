@@ -53,7 +53,7 @@ def test_training_writes_adapter_metrics_and_card(trained):
 
 def test_trained_adapter_scores_through_the_scorer(trained, tmp_path):
     out, _, _ = trained
-    scoring.get_scorer.cache_clear()
+    scoring.clear_scorers()
     scored = scoring.score_texts(pd.DataFrame({"text": ["We support it."]}), "stance", target="the plan",
                                  model=out, cache_dir=tmp_path)
     assert scored["label"].iat[0] in {"favor", "against", "neutral"}

@@ -46,7 +46,7 @@ def main():
     rows = pd.read_csv(args.data, keep_default_na=False).sample(n=args.n, random_state=0)[["target", "text"]]
     print(f"{len(rows)} stance rows, torch threads {torch.get_num_threads()}")
 
-    scorer = scoring.get_scorer("stance", None).load()  # the instance score_texts uses; loaded outside the timings
+    scorer = scoring.get_scorer("stance").load()  # the instance score_texts uses, loaded outside the timings
     auto = scorer.bf16
     pipe = naive_pipeline()
 
