@@ -173,18 +173,38 @@ def parse_txt(text, path, strict):
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 FRONT_FIELD = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
-MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-MD_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")          # setext heading underline
-MD_DROP = re.compile(r"^\s{0,3}(?:(?:[-*_][ \t]*){3,}|```.*|~~~.*|\[[^\]]+\]:\s*\S.*)$")  # rules, fences, link refs
-MD_INLINE = [
-    (re.compile(r"^\s*(?:[-*+]\s+|>\s?)"), ""),                          # list bullets, block quotes
-    (re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),      # [text](url), [text][ref], ![alt](src)
-    (re.compile(r"(?<!\\)(\*\*|__)(?=\S)(.+?)(?<=[^\s\\])\1"), r"\2"),      # **strong**, __strong__
-    (re.compile(r"(?<![\w*\\])\*(?=\S)(.+?)(?<=[^\s\\])\*(?!\w)"), r"\1"),  # *em* (not \*)
-    (re.compile(r"(?<![\w\\])_(?=\S)(.+?)(?<=[^\s\\])_(?!\w)"), r"\1"),     # _em_ (not snake_case)
-    (re.compile(r"`([^`]*)`"), r"\1"),                                   # `code`
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),                  # backslash escapes, last
-]
+def _md_inline(children):
+    """Plain text of a markdown-it inline token: markup dropped, image alt text kept."""
+    parts = []
+    for child in children or []:
+        if child.type in ("text", "code_inline", "image"):  # an image's content is its alt text
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+def md_blocks(text):
+    """Markdown -> [(heading level or None, plain text)], one item per block, in order.
+
+    Parsed with markdown-it-py (CommonMark): emphasis, links, escapes, bullets and
+    block-quote marks are gone; list items and quoted paragraphs are blocks of their own;
+    code blocks keep their text (scraped prose is sometimes indented); rules, raw HTML
+    and link definitions are dropped.
+    """
+    from markdown_it import MarkdownIt
+
+    blocks, level = [], None
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "heading_open":
+            level = int(token.tag[1:])
+        elif token.type == "heading_close":
+            level = None
+        elif token.type == "inline":
+            blocks.append((level, _md_inline(token.children)))
+        elif token.type in ("fence", "code_block"):
+            blocks.append((None, token.content.strip()))
+    return [(level, block) for level, block in blocks if block]
 
 
 def parse_md(text, path, strict):
@@ -192,10 +212,9 @@ def parse_md(text, path, strict):
 
     Front matter (``---`` ... ``---`` with ``title:``, ``date:``, ``url:``/``link:``)
     gives metadata; the first level-1 heading is the title when the front matter has
-    none; other headings (``#`` or underlined) go to ``headings``.  Emphasis, links,
-    bullets, rules and code fences are stripped.  Without a front-matter date, a
-    seed-style ``date YYYY-MM-DD`` line before the first paragraph is used, else NaT
-    (no message: Markdown has no date convention).
+    none; other headings (``#`` or underlined) go to ``headings``.  Without a
+    front-matter date, a seed-style ``date YYYY-MM-DD`` opening the first text block is
+    used, else NaT (no message: Markdown has no date convention).
     """
     meta = {}
     front = FRONT_MATTER.match(text)
@@ -204,31 +223,20 @@ def parse_md(text, path, strict):
         text = text[front.end():]
     title, url = meta.get("title", ""), meta.get("url") or meta.get("link", "")
     date = parse_date(meta.get("date"), path, strict)
-    lines, headings = [], []
-    for line in text.split("\n"):
-        dated = DATE_HEADER.match(line)
-        if dated and pd.isna(date) and not any(l.strip() for l in lines):
-            # a 'date ...' line before any text (after the title, or leading the first paragraph)
-            date = parse_date(dated.group(1), path, strict, fmt="%Y-%m-%d")
-            line = line[dated.end():]
-        heading = MD_HEADING.match(line)
-        underline = MD_UNDERLINE.match(line) if lines and lines[-1].strip() else None
-        if heading or underline:
-            level, name = (len(heading.group(1)), heading.group(2)) if heading else \
-                (1 if underline.group(1)[0] == "=" else 2, lines.pop().strip())
-            if level == 1 and not title:
-                title = name
-            else:
-                headings.append(name)
-            lines.append("")  # a heading also ends the paragraph before it
-            continue
-        if MD_DROP.match(line):
-            lines.append("")
-            continue
-        for pattern, repl in MD_INLINE:
-            line = pattern.sub(repl, line)
-        lines.append(line)
-    body, more = split_body("\n".join(lines))
+    body, headings = [], []
+    for level, block in md_blocks(text):
+        if level == 1 and not title:
+            title = block
+        elif level:
+            headings.append(block)
+        else:
+            dated = DATE_HEADER.match(block)
+            if dated and pd.isna(date) and not body:
+                date = parse_date(dated.group(1), path, strict, fmt="%Y-%m-%d")
+                block = block[dated.end():].strip()
+            if block:
+                body.append(block)
+    body, more = split_body("\n\n".join(body))
     return {"date": date, "title": title, "url": url, "text": body, "headings": headings + more}
 
 

@@ -202,6 +202,17 @@ def test_markdown_front_matter_setext_rules_and_fences(tmp_path):
                         "quoted as code.\n\nLast paragraph.")
 
 
+def test_markdown_quotes_lists_images_html_and_entities(tmp_path):
+    (tmp_path / "q.md").write_text(
+        "# Title\n\n> “We will not leave,” the minister said.\n\n- First point &amp; more.\n- Second point.\n\n"
+        "![A crowd gathers in the square.](img.jpg)\n\nText with <b>inline</b> html.\n\n<div>\nwidget\n</div>\n",
+        encoding="utf-8")
+    df, messages = load_with_messages(tmp_path / "q.md")
+    assert messages == [] and df.title.iat[0] == "Title"
+    assert df.text.iat[0] == ("“We will not leave,” the minister said.\n\nFirst point & more.\n\nSecond point.\n\n"
+                              "A crowd gathers in the square.\n\nText with inline html.")
+
+
 def test_html():
     df, messages = load_with_messages(FIXTURES / "report.html")
     row = df.iloc[0]
