@@ -59,13 +59,18 @@ class AdapterClassifier(nn.Module):
                 "temperature": self.temperature, "base": "sentence-transformers/all-MiniLM-L6-v2"}
 
 
-def new_classifier(labels, pair, max_length, r=16, alpha=32, lora_dropout=0.1, base_dir=None):
-    """A fresh LoRA-wrapped classifier on the base encoder, ready to train."""
+def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base_dir=None):
+    """A fresh LoRA-wrapped classifier on the base encoder, ready to train.
+
+    ``dropout`` is used for the encoder's own hidden and attention dropout and for the
+    LoRA inputs (0.1 is the base model's setting); the head's dropout stays 0.1.
+    """
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModel
 
-    encoder = AutoModel.from_pretrained(base_dir or base_model_dir(), dtype=torch.float32)
-    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=lora_dropout, target_modules=LORA_TARGETS)
+    encoder = AutoModel.from_pretrained(base_dir or base_model_dir(), dtype=torch.float32,
+                                        hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout)
+    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=LORA_TARGETS)
     return AdapterClassifier(get_peft_model(encoder, config), labels, pair, max_length)
 
 

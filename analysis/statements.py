@@ -418,7 +418,7 @@ class Article:
         while j > i and (doc[j - 1].tag_ == "POS" or doc[j - 1].is_punct):
             j -= 1
         roles = [k for k in range(i, j) if doc[k].lower_ in ROLE_TERMS]
-        if roles:  # "CSTO Secretary General Stanislav Zas": the name follows the title
+        if roles:  # "NATO Secretary General Jane Roe": the name follows the title
             i = roles[-1] + 1
         return i, j
 

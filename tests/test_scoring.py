@@ -82,6 +82,21 @@ def test_batching_does_not_change_scores(tiny_adapter):
     assert np.allclose(got[0], got[1], atol=1e-5)
 
 
+def test_bf16_scorer_holds_the_model_in_bfloat16(tiny_adapter):
+    fp32 = scoring.Scorer("stance", tiny_adapter, precision="fp32").load()
+    bf16 = scoring.Scorer("stance", tiny_adapter, precision="bf16").load()
+    assert {p.dtype for p in bf16.model.parameters()} == {torch.bfloat16}
+    assert {p.dtype for p in fp32.model.parameters()} == {torch.float32}
+    idx, enc = next(bf16.preprocess(["We back the plan."], ["the plan"]))
+    assert bf16.forward(enc).dtype == np.float32  # logits come back as float32 for postprocess
+
+
+def test_get_scorer_keeps_one_scorer_per_precision(tiny_adapter):
+    fp32 = scoring.get_scorer("stance", tiny_adapter, precision="fp32")
+    assert scoring.get_scorer("stance", str(tiny_adapter), "fp32") is fp32
+    assert scoring.get_scorer("stance", tiny_adapter, precision="bf16").bf16 and not fp32.bf16
+
+
 def test_bf16_scores_stay_close_to_fp32_and_are_cached_apart(tiny_adapter):
     texts = [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]
     scorers = [scoring.Scorer("stance", tiny_adapter, precision=p) for p in ("fp32", "bf16")]
@@ -92,7 +107,7 @@ def test_bf16_scores_stay_close_to_fp32_and_are_cached_apart(tiny_adapter):
             probs[idx] = scorer.postprocess(scorer.forward(enc))
         got.append(probs)
     assert np.abs(got[0] - got[1]).max() < 0.03
-    assert scorers[1].fingerprint == scorers[0].fingerprint + "+bf16"
+    assert scorers[1].fingerprint.startswith(scorers[0].fingerprint + "+bf16")
     assert scorers[1].model_id.endswith("+bf16")
     with pytest.raises(ValueError, match="precision"):
         scoring.Scorer("stance", tiny_adapter, precision="fp8")

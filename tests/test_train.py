@@ -32,7 +32,7 @@ def trained(tmp_path_factory):
     write_split(data, "dev", 9, True)
     out = tmp_path_factory.mktemp("adapter") / "stance-tiny"
     settings = train.train("stance", data, out, epochs=1, batch_size=8, lr=1e-3, max_length=32, cap=10, r=2,
-                           bf16=True, log=lambda *_: None)
+                           dropout=0.0, bf16=True, log=lambda *_: None)
     report = train.calibrate("stance", data, out, log=lambda *_: None)
     return out, settings, report
 
@@ -43,6 +43,7 @@ def test_training_writes_adapter_metrics_and_card(trained):
                  "metrics.json", "MODEL_CARD.md"]:
         assert (out / name).is_file(), name
     assert settings["cap_per_dataset_per_epoch"] == 10 and settings["bf16_autocast"] is True
+    assert settings["dropout"] == 0.0
     assert set(report["per_dataset"]) == {"setA", "setB"}
     assert np.array(report["confusion"]["matrix"]).sum() == 9
     assert report["temperature"] > 0
@@ -86,6 +87,7 @@ def test_committed_adapters_were_trained_with_the_cli_defaults(task):
     settings = json.loads((train.ADAPTERS_DIR / task / "training.json").read_text())
     recipe = train.RECIPES[task]
     assert (settings["epochs"], settings["batch_size"], settings["lr"], settings["max_length"],
-            settings["cap_per_dataset_per_epoch"], settings["lora_r"], settings.get("bf16_autocast", False)) == (
+            settings["cap_per_dataset_per_epoch"], settings["lora_r"], settings["dropout"],
+            settings["bf16_autocast"]) == (
         recipe["epochs"], recipe["batch_size"], recipe["lr"], recipe["max_length"], recipe["cap"], recipe["r"],
-        recipe["bf16"])
+        recipe["dropout"], recipe["bf16"])
