@@ -32,8 +32,8 @@ TASKS = {
 RECIPES = {
     "stance": {"epochs": 5, "batch_size": 32, "lr": 1e-3, "max_length": 96, "cap": 3500, "r": 16, "dropout": 0.0,
                "bf16": True},
-    "sentiment": {"epochs": 3, "batch_size": 32, "lr": 1e-3, "max_length": 128, "cap": 8000, "r": 16, "dropout": 0.1,
-                  "bf16": False},
+    "sentiment": {"epochs": 4, "batch_size": 32, "lr": 1e-3, "max_length": 128, "cap": 8000, "r": 16, "dropout": 0.0,
+                  "bf16": True},
 }
 LABEL_ALIASES = {"none": "neutral"}
 
