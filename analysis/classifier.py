@@ -13,6 +13,8 @@ temperature fitted on dev).  The base weights come from the pip package
 """
 import hashlib
 import json
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -71,7 +73,8 @@ def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base_d
     encoder = AutoModel.from_pretrained(base_dir or base_model_dir(), dtype=torch.float32,
                                         hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout)
     config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=LORA_TARGETS)
-    return AdapterClassifier(get_peft_model(encoder, config), labels, pair, max_length)
+    with _quiet_peft():
+        return AdapterClassifier(get_peft_model(encoder, config), labels, pair, max_length)
 
 
 def save_classifier(model, out_dir):
@@ -86,6 +89,14 @@ def save_classifier(model, out_dir):
     (out_dir / "classifier.json").write_text(json.dumps(model.config_dict(), indent=2) + "\n")
 
 
+@contextmanager
+def _quiet_peft():
+    """Silence the deprecation warning peft's wrappers trigger inside transformers (not ours to fix)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        yield
+
+
 def load_classifier(adapter_dir, base_dir=None):
     """Load base + adapter + head from ``adapter_dir`` for inference (eval mode, merged LoRA)."""
     from peft import PeftModel
@@ -97,7 +108,8 @@ def load_classifier(adapter_dir, base_dir=None):
         raise FileNotFoundError(f"no classifier.json in adapter folder {adapter_dir}")
     cfg = json.loads((adapter_dir / "classifier.json").read_text())
     encoder = AutoModel.from_pretrained(base_dir or base_model_dir(), dtype=torch.float32)
-    encoder = PeftModel.from_pretrained(encoder, adapter_dir).merge_and_unload()
+    with _quiet_peft():
+        encoder = PeftModel.from_pretrained(encoder, adapter_dir).merge_and_unload()
     model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], cfg["temperature"])
     model.head.load_state_dict(load_file(adapter_dir / "head.safetensors"))
     return model.eval()

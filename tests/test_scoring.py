@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from analysis import schemas, scoring
-from analysis.classifier import ADAPTERS_DIR, base_model_dir, new_classifier, save_classifier
+from analysis.classifier import ADAPTERS_DIR, base_model_dir, load_classifier, new_classifier, save_classifier
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +242,10 @@ def test_shipped_adapters_load_with_calibration():
                                                      "This is the worst, most miserable day."]}),
                               "sentiment", cache_dir=None)
     assert list(out["label"]) == ["positive", "negative"]
+
+
+def test_loading_an_adapter_raises_no_library_deprecation_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        model = load_classifier(ADAPTERS_DIR / "sentiment")
+    assert model.labels == scoring.LABELS["sentiment"] and not model.training
