@@ -75,9 +75,8 @@ class Scorer:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
         self.task, self.labels, self.batch_size = task, LABELS[task], batch_size
         torch.set_num_threads(os.cpu_count() or 1)
-        # A bfloat16 model where the CPU runs bfloat16 natively: 1.8x (AVX512-BF16) to 3.5x (AMX)
-        # faster than float32 on this project's CPUs; stance dev macro-F1 0.7067 against 0.7071,
-        # the same label for 99.6 % of dev rows (README).  ANALYSIS_PRECISION=fp32 turns it off.
+        # A bfloat16 model where the CPU runs bfloat16 natively: faster, with nearly the same
+        # labels as float32 (README, Benchmarks).  ANALYSIS_PRECISION=fp32 turns it off.
         precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
         if precision not in {"auto", "fp32", "bf16"}:
             raise ValueError(f"precision must be auto, fp32 or bf16, not {precision!r}")

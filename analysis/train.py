@@ -24,8 +24,17 @@ from torch import nn
 from .classifier import (ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier)
 
 TASKS = {
-    "stance": {"labels": ["favor", "against", "neutral"], "pair": True},
-    "sentiment": {"labels": ["negative", "neutral", "positive"], "pair": False},
+    "stance": {"labels": ["favor", "against", "neutral"], "pair": True,
+               "limits": ["The training mix is tweets, online comments, debate claims and news; quotes from officials "
+                          "in news articles are out of domain, and stance toward a target never seen in training "
+                          "relies on the encoder's general knowledge.",
+                          "`none`/neutral means different things in different sources (unrelated, discussing, "
+                          "observing)."]},
+    "sentiment": {"labels": ["negative", "neutral", "positive"], "pair": False,
+                  "limits": ["The training mix is tweets, film-review phrases and news sentences; quotes from "
+                             "officials are out of domain, and statements that mix alarm with resolve or help can "
+                             "be scored positive.",
+                             "Sentiment is the tone of the words, not the speaker's position on any issue."]},
 }
 # The recipe each committed adapter was trained with: the CLI's defaults, so that
 # ``python -m analysis train TASK --data DIR`` reproduces it.
@@ -302,10 +311,7 @@ def model_card(task, settings, report, dev):
               "- English only; inputs truncated to "
               f"{settings['max_length']} word pieces (long article bodies are judged on their beginning).",
               "- Dev was also used to pick the checkpoint, so dev scores are slightly optimistic.",
-              "- The training mix is tweets, online comments, debate claims and news; quotes from officials in news "
-              "articles are out of domain, and stance toward a target never seen in training relies on the "
-              "encoder's general knowledge.",
-              "- `none`/neutral means different things in different sources (unrelated, discussing, observing).", ""]
+              *(f"- {limit}" for limit in TASKS[task]["limits"]), ""]
     return "\n".join(lines)
 
 

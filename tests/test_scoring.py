@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from analysis import schemas, scoring
-from analysis.classifier import ADAPTERS_DIR, base_model_dir, load_classifier, new_classifier, save_classifier
+from analysis.classifier import ADAPTERS_DIR, base_model_dir, new_classifier, save_classifier
 
 
 @pytest.fixture(scope="module")
@@ -238,14 +238,12 @@ def test_shipped_adapters_load_with_calibration():
         metrics = json.loads((ADAPTERS_DIR / task / "metrics.json").read_text())
         assert cfg["temperature"] == metrics["temperature"] > 0
         assert (ADAPTERS_DIR / task / "MODEL_CARD.md").is_file()
-    out = scoring.score_texts(pd.DataFrame({"text": ["I absolutely love this wonderful film!",
-                                                     "This is the worst, most miserable day."]}),
-                              "sentiment", cache_dir=None)
-    assert list(out["label"]) == ["positive", "negative"]
-
-
-def test_loading_an_adapter_raises_no_library_deprecation_warning():
+    scoring.clear_scorers()  # so that the adapter is loaded here, with library deprecations as errors
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
-        model = load_classifier(ADAPTERS_DIR / "sentiment")
-    assert model.labels == scoring.LABELS["sentiment"] and not model.training
+        out = scoring.score_texts(pd.DataFrame({"text": ["I absolutely love this wonderful film!",
+                                                         "This is the worst, most miserable day."]}),
+                                  "sentiment", cache_dir=None)
+    assert list(out["label"]) == ["positive", "negative"]
+    assert not scoring.get_scorer("sentiment").model.training
+
