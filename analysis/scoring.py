@@ -59,6 +59,21 @@ def fast_bf16():
                for check in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
 
 
+def resolve_precision(precision=None):
+    """"fp32", "bf16" or "int8" for ``precision`` (default: $ANALYSIS_PRECISION, else "auto").
+
+    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16) and dynamic
+    int8 elsewhere: both several times faster than float32 with nearly the same labels
+    (README, Benchmarks).
+    """
+    precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
+    if precision not in {"auto", "fp32", "bf16", "int8"}:
+        raise ValueError(f"precision must be auto, fp32, bf16 or int8, not {precision!r}")
+    if precision == "auto":
+        return "bf16" if fast_bf16() else "int8"
+    return precision
+
+
 class ModelNotFound(FileNotFoundError):
     """The ``model`` argument names neither an adapter, a local model folder nor a cached hub model."""
 
@@ -66,34 +81,30 @@ class ModelNotFound(FileNotFoundError):
 class Scorer:
     """Score texts for one task with one model; returns probabilities in ``LABELS[task]`` order."""
 
-    def __init__(self, task, model=None, batch_size=64, max_length=256, precision=None):
+    def __init__(self, task, model=None, batch_size=32, max_length=256, precision=None):
         import torch
 
-        from .classifier import fingerprint
+        from .classifier import BASES, fingerprint, read_config
 
         if task not in LABELS:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
         self.task, self.labels, self.batch_size = task, LABELS[task], batch_size
         torch.set_num_threads(os.cpu_count() or 1)
-        # A bfloat16 model where the CPU runs bfloat16 natively: faster, with nearly the same
-        # labels as float32 (README, Benchmarks).  ANALYSIS_PRECISION=fp32 turns it off.
-        precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
-        if precision not in {"auto", "fp32", "bf16"}:
-            raise ValueError(f"precision must be auto, fp32 or bf16, not {precision!r}")
-        self.bf16 = precision == "bf16" or (precision == "auto" and fast_bf16())
+        self.precision = resolve_precision(precision)
         path = Path(model) if model is not None else ADAPTERS_DIR / task
         if (path / "classifier.json").is_file():
             # Adapter weights load on first use (``load``): a fully cached run never needs them.
             self.kind, self.path, self.model = "adapter", path, None
             self.fingerprint = fingerprint(path)
-            self.model_id = f"{'minilm-lora-' + task if model is None else path.name}@{self.fingerprint[:8]}"
+            base = BASES[read_config(path)["base"]]["name"]
+            self.model_id = f"{base + '-lora-' + task if model is None else path.name}@{self.fingerprint[:8]}"
         else:
             self._load_nli(model, path)
             self.kind, self.max_length, self.temperature = "nli", max_length, 1.0
             self.model = self._cast(self.model)
-        if self.bf16:  # scores differ slightly from float32 ones: cache and label them apart
-            self.fingerprint += "+bf16-weights"
-            self.model_id += "+bf16"
+        if self.precision != "fp32":  # scores differ slightly from float32 ones: cache and label them apart
+            self.fingerprint += f"+{self.precision}-weights"
+            self.model_id += f"+{self.precision}"
 
     def load(self):
         """Load the adapter and its tokenizer if not loaded yet; return self."""
@@ -105,19 +116,20 @@ class Scorer:
             model = load_classifier(self.path)
             if model.labels != self.labels:
                 raise ValueError(f"adapter {self.path} has labels {model.labels}, expected {self.labels}")
-            self.tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+            self.tokenizer = AutoTokenizer.from_pretrained(base_model_dir(model.base))
+            self.template = model.template
             self.max_length, self.temperature, self.model = model.max_length, model.temperature, self._cast(model)
         return self
 
     def _cast(self, model):
-        """The model in bfloat16 when ``self.bf16``, else unchanged.
+        """The model in ``self.precision`` (``classifier.for_inference``).
 
-        The whole model, not autocast: autocast re-casts every weight and activation on
-        every batch, which cost a quarter of the time here (416 against 546 rows/s).
+        For bfloat16 the whole model, not autocast: autocast re-casts every weight and
+        activation on every batch, which cost a quarter of the time here (416 against 546 rows/s).
         """
-        import torch
+        from .classifier import for_inference
 
-        return model.to(torch.bfloat16) if self.bf16 else model
+        return for_inference(model, self.precision)
 
     def _load_nli(self, model, path):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -155,7 +167,7 @@ class Scorer:
             batch = [texts[j] for j in idx]
             if self.kind == "adapter":
                 tgt = [targets[j] for j in idx] if self.model.pair else None
-                yield idx, encode(self.tokenizer, batch, tgt, self.max_length)
+                yield idx, encode(self.tokenizer, batch, tgt, self.max_length, self.template)
             else:
                 hyps = [HYPOTHESES[self.task][label].format(target=targets[j] if targets is not None else "")
                         for j in idx for label in self.labels]

