@@ -10,7 +10,7 @@ written until ``save_figure``.  Inputs:
 
 Figures (``render_all`` writes them all, PNG + SVG, plus the evidence table):
 
-1. ``speaker_stance_figure``: p_favor - p_against per speaker, sorted, with its
+1. ``speaker_stance_figure``: stance score per speaker (``speakers`` module), sorted, with its
    90% interval and n statements;
 2. ``stance_sentiment_figure``: stance score against sentiment score per speaker;
 3. ``group_figure``: stance by country and by organisation;
@@ -60,7 +60,7 @@ MAX_LABELS = 25       # point labels tried in figure 2 (most statements first)
 FIGURE_NAMES = ["1_speaker_stance", "2_stance_vs_sentiment", "3_stance_by_group",
                 "4_stance_over_time", "5_who_quotes_whom"]
 EVIDENCE_NAME = "6_evidence.md"
-SCORE_LABEL = "p(favor) − p(against)"
+SCORE_LABEL = "stance score (mean lean of on-target statements)"
 
 
 def short(text, width=NAME_WIDTH, lines=2):
@@ -165,11 +165,11 @@ def _stance_legend(ax, **kw):
 
 
 def speaker_stance_figure(table, target=None):
-    """Figure 1: p_favor - p_against per speaker (corpus-wide rows), sorted.
+    """Figure 1: stance score per speaker (corpus-wide rows), sorted.
 
     ``table``: ``speaker_stance`` output.  Bars are coloured by the speaker's
-    stance label (a neutral speaker may still lean slightly: the label needs the
-    side to outweigh neutral and the other side), whiskers show the 90%
+    stance label (a neutral speaker may still lean slightly, less than
+    ``speakers.MARGIN``), whiskers show the 90%
     interval, ``n=`` the statements.  At most ``MAX_ROWS`` speakers, those with
     most statements, are shown; the note says how many were left out.
     Returns a Figure.
@@ -451,9 +451,9 @@ def evidence_markdown(table, scored, target=None, per_speaker=5):
     def cell(text):
         return " ".join(_str(text).split()).replace("|", "\\|")
 
-    lines += ["score = p(favor) − p(against), confidence-weighted over the speaker's statements; "
-              "interval: 90%; confidence: share of the speaker's words that bear on the target "
-              "times the stability of the label.", "",
+    lines += ["score = mean lean (p(favor) − p(against)) / (p(favor) + p(against)) of the speaker's on-target "
+              "statements, confidence-weighted; interval: 90%; confidence: share of the speaker's statements "
+              "that bear on the target times the stability of the label.", "",
               "| speaker | stance | score | 90% interval | confidence | sentiment | n |",
               "|---|---|---:|---|---:|---|---:|"]
     for _, r in rows.iterrows():

@@ -13,27 +13,30 @@ Public functions
 
 How a speaker's stance is decided
 ---------------------------------
-* Probabilities are means of the statements' probabilities weighted by the
-  extractor's ``confidence`` that the speaker really said them.
-* ``score = p_favor - p_against``.
-* Label: a side only when its mean probability is the largest of the three
-  *and* beats the other side by ``MARGIN``; otherwise neutral.  A weighted mean
-  keeps every inequality its statements share, so a speaker whose statements are
-  all labelled neutral (off-target) is never pushed to a side, and a speaker who
-  argues both ways about equally comes out neutral.
-* 90% interval of ``score``: the speaker's stance distribution is given a
-  Dirichlet posterior whose counts are the confidence-weighted sums of the
-  statements' probabilities plus ``PRIOR`` per label; ``n_boot`` seeded draws
-  of ``theta_favor - theta_against`` give the 5% and 95% quantiles.  One
-  statement thus gives a wide interval whose width still follows how sure the
-  classifier was, and the interval narrows as statements accumulate.  (A plain
-  statement bootstrap would give a single statement a zero-width interval.)
-  The interval is stretched to include ``score`` in the rare case (a lone
-  near-certain statement) where the skewed posterior leaves it just outside.
-* ``stance_confidence = (1 - p_neutral) * support``: the share of what the
-  speaker said that bears on the target, times the share of posterior draws
-  that get the same label under the same rule.  Off-target speakers therefore
-  come out neutral *with low confidence*: they are neutral for lack of evidence.
+* A statement is *on target* when its stance label is favor or against (its
+  p_neutral is not the largest).  Remarks on other topics are off target and
+  do not dilute the speaker's stance: they only lower its confidence.
+* Each on-target statement leans ``(p_favor - p_against) / (p_favor + p_against)``,
+  in [-1, 1]: how it splits between the sides, whatever its certainty, so one
+  statement scored 0.94 weighs no more than one scored 0.6 and cannot overrule
+  the rest on its own.
+* ``score``: the mean lean of the on-target statements, weighted by the
+  extractor's ``confidence`` that the speaker really said them (0 when none is
+  on target).  Label: favor when ``score >= MARGIN``, against when
+  ``score <= -MARGIN``, otherwise neutral (no on-target statement, or both
+  sides about equally).
+* 90% interval of ``score``: the split between the sides gets a Beta posterior
+  whose counts are the confidence-weighted sums of the on-target statements'
+  shares ``p_favor / (p_favor + p_against)`` and ``p_against / (...)`` plus
+  ``PRIOR`` each; ``n_boot`` seeded draws of ``2 * theta - 1`` give the 5% and
+  95% quantiles.  One statement gives a wide interval that narrows as
+  statements accumulate; the interval is stretched to include ``score``.
+* ``stance_confidence = on_target * support``: the confidence-weighted share of
+  the speaker's statements that are on target, times the share of posterior
+  draws that give the same label.  Off-target speakers come out neutral with
+  confidence 0: neutral for lack of evidence.
+* ``p_favor``, ``p_against``, ``p_neutral``: confidence-weighted means of the
+  statements' probabilities, over all their statements (descriptive).
 * Sentiment: the same weighted means of the sentiment probabilities, labelled
   by their argmax; ``sentiment_score = p_positive - p_negative``.
 * ``evidence``: the ``N_EVIDENCE`` statements most on the speaker's side (for
@@ -47,8 +50,8 @@ import pandas as pd
 
 from . import schemas
 
-MARGIN = 0.1          # lead one side must have over the other to be called
-PRIOR = 1 / 3         # Dirichlet pseudo-count per label: one uninformative statement in all
+MARGIN = 0.2          # mean lean of the on-target statements needed to call a side
+PRIOR = 0.5           # Beta pseudo-count per side: one uninformative statement in all
 N_EVIDENCE = 3        # statements quoted in ``evidence``
 EVIDENCE_CHARS = 240  # each evidence statement is cut to this many characters
 LABELS = ["favor", "against", "neutral"]
@@ -75,27 +78,36 @@ def _weights(conf):
     return w if w.sum() > 0 else np.ones_like(w)
 
 
-def stance_labels(probs):
-    """The speaker label rule (module docstring) for ``probs`` of shape (..., 3).
+def statement_leans(probs):
+    """(on_target, lean) for statement probabilities of shape (n, 3) (p_favor, p_against, p_neutral).
 
-    Columns are p_favor, p_against, p_neutral.  Returns an array of shape
-    (...) of 'favor' | 'against' | 'neutral'.
+    ``on_target``: the statement's label is a side (p_neutral not the largest);
+    ``lean``: (p_favor - p_against) / (p_favor + p_against), in [-1, 1].
     """
-    probs = np.asarray(probs, dtype=float)
-    f, a, n = probs[..., 0], probs[..., 1], probs[..., 2]
-    return np.where((f >= a + MARGIN) & (f > n), "favor",
-                    np.where((a >= f + MARGIN) & (a > n), "against", "neutral"))
+    probs = np.asarray(probs, dtype=float).reshape(-1, 3)
+    f, a, n = probs[:, 0], probs[:, 1], probs[:, 2]
+    on_target = np.maximum(f, a) >= n
+    lean = (f - a) / np.maximum(f + a, 1e-12)
+    return on_target, lean
+
+
+def stance_labels(score):
+    """The speaker label rule for ``score`` (array-like): 'favor' | 'against' | 'neutral'."""
+    score = np.asarray(score, dtype=float)
+    return np.where(score >= MARGIN, "favor", np.where(score <= -MARGIN, "against", "neutral"))
 
 
 def posterior_draws(probs, weights, n_draws, rng):
-    """Draws of the speaker's (favor, against, neutral) distribution.
+    """Draws of the speaker's score ``2 * theta - 1``, theta ~ Beta(favor, against counts).
 
-    ``probs``: (n, 3) statement probabilities; ``weights``: (n,) confidences.
-    The posterior is Dirichlet(PRIOR + sum_i weights_i * probs_i).  Returns an
-    (n_draws, 3) array whose rows sum to 1.
+    ``probs``: (n, 3) probabilities of the on-target statements; ``weights``: (n,)
+    confidences.  Counts: PRIOR + sum_i weights_i * p_side_i / (p_favor_i + p_against_i).
+    Returns an (n_draws,) array in [-1, 1].
     """
-    alpha = PRIOR + (np.asarray(weights, dtype=float)[:, None] * probs).sum(axis=0)
-    return rng.dirichlet(alpha, size=n_draws)
+    probs = np.asarray(probs, dtype=float).reshape(-1, 3)
+    sides = probs[:, :2] / np.maximum(probs[:, :2].sum(axis=1, keepdims=True), 1e-12)
+    alpha = PRIOR + (np.asarray(weights, dtype=float)[:, None] * sides).sum(axis=0)
+    return 2 * rng.beta(alpha[0], alpha[1], size=n_draws) - 1
 
 
 def _evidence(group, stance):
@@ -119,38 +131,43 @@ def _evidence(group, stance):
     return " | ".join(parts)
 
 
+def _stance(probs, w, n_boot, rng):
+    """(stance, score, lo, hi, confidence) of one speaker's statements (module docstring)."""
+    on_target, lean = statement_leans(probs)
+    if not on_target.any():
+        return "neutral", 0.0, -1.0, 1.0, 0.0
+    wt = w[on_target]
+    score = float((wt * lean[on_target]).sum() / wt.sum())
+    stance = str(stance_labels(score))
+    draws = posterior_draws(probs[on_target], wt, n_boot, rng)
+    lo, hi = np.quantile(draws, [0.05, 0.95])
+    support = (stance_labels(draws) == stance).mean()
+    share = wt.sum() / w.sum()
+    return stance, score, float(min(lo, score)), float(max(hi, score)), float(share * support)
+
+
 def _aggregate(group, article_id, n_boot, seed):
     """One output row for one speaker's statements (``group``)."""
     w = _weights(group["confidence"])
     probs = group[PROBS].to_numpy(dtype=float)
-    mean = (w[:, None] * probs).sum(axis=0) / w.sum()
-    p_favor, p_against, p_neutral = mean
-    stance = str(stance_labels(mean))
-    speaker = group["speaker"].iat[0]
+    p_favor, p_against, p_neutral = (w[:, None] * probs).sum(axis=0) / w.sum()
     # The random stream is keyed by the statements pooled: the same statements
     # always get the same interval (per-article and corpus-wide rows alike), and
     # adding a speaker elsewhere in the corpus moves no one else's.
     key = zlib.crc32("\x00".join(sorted(map(str, group["statement_id"]))).encode())
-    draws = posterior_draws(probs, w, n_boot, np.random.default_rng([seed, key]))
-    lo, hi = np.quantile(draws[:, 0] - draws[:, 1], [0.05, 0.95])
-    score = p_favor - p_against
-    # With one near-certain statement the skewed posterior can leave the plain
-    # mean a hair outside its 5-95% range; stretch the interval to include it.
-    lo, hi = min(lo, score), max(hi, score)
-    support = (stance_labels(draws) == stance).mean()
-
+    stance, score, lo, hi, confidence = _stance(probs, w, n_boot, np.random.default_rng([seed, key]))
     sent = (w[:, None] * group[SENT_PROBS].to_numpy(dtype=float)).sum(axis=0) / w.sum()
     return {
         "article_id": article_id,
-        "speaker": speaker,
+        "speaker": group["speaker"].iat[0],
         "role": _first_common(group["role"]),
         "organization": _first_common(group["organization"]),
         "country": _first_common(group["country"]),
         "date": pd.NaT,
         "stance": stance,
         "p_favor": p_favor, "p_against": p_against, "p_neutral": p_neutral,
-        "score": score, "score_lo": float(lo), "score_hi": float(hi),
-        "stance_confidence": float((1 - p_neutral) * support),
+        "score": score, "score_lo": lo, "score_hi": hi,
+        "stance_confidence": confidence,
         "sentiment": SENT_LABELS[int(np.argmax(sent))],
         "p_negative": sent[0], "p_sentiment_neutral": sent[1], "p_positive": sent[2],
         "sentiment_score": sent[2] - sent[0],
@@ -198,10 +215,10 @@ def corpus_rows(table):
 def group_stance(table, by):
     """Speaker table -> stance per ``by`` ('organization' or 'country').
 
-    Uses the corpus-wide rows of ``speaker_stance`` output.  A group's
-    probabilities are its speakers' probabilities weighted by their
-    ``n_statements``, labelled with ``stance_labels``; speakers without a value
-    for ``by`` form the group ``NOT_STATED``.
+    Uses the corpus-wide rows of ``speaker_stance`` output.  A group's score is
+    its speakers' scores weighted by their ``n_statements`` (its probabilities
+    likewise), labelled with ``stance_labels``; speakers without a value for
+    ``by`` form the group ``NOT_STATED``.
 
     Returns columns: ``by``, stance, p_favor, p_against, p_neutral, score,
     score_min, score_max (range of member scores), n_speakers, n_statements,
@@ -219,8 +236,9 @@ def group_stance(table, by):
     for name, g in rows.groupby(by, sort=True):
         w = g["n_statements"].to_numpy(dtype=float)
         p = (w[:, None] * g[PROBS].to_numpy(dtype=float)).sum(axis=0) / w.sum()
-        out.append({by: name, "stance": str(stance_labels(p)), "p_favor": p[0], "p_against": p[1],
-                    "p_neutral": p[2], "score": p[0] - p[1], "score_min": g["score"].min(),
+        score = float((w * g["score"].to_numpy(dtype=float)).sum() / w.sum())
+        out.append({by: name, "stance": str(stance_labels(score)), "p_favor": p[0], "p_against": p[1],
+                    "p_neutral": p[2], "score": score, "score_min": g["score"].min(),
                     "score_max": g["score"].max(), "n_speakers": len(g),
                     "n_statements": int(w.sum()), "speakers": "; ".join(g["speaker"])})
     return pd.DataFrame(out, columns=cols).sort_values(["score", by]).reset_index(drop=True)

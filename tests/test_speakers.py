@@ -43,30 +43,39 @@ def test_weighted_means_and_rows():
     a1 = t.iloc[0]
     assert a1["p_favor"] == pytest.approx((0.8 * 1 + 0.2 * 0.5) / 1.5)
     assert a1["p_against"] == pytest.approx((0.1 * 1 + 0.6 * 0.5) / 1.5)
-    assert a1["score"] == pytest.approx(a1["p_favor"] - a1["p_against"])
+    assert a1["score"] == pytest.approx((1.0 * 0.7 / 0.9 + 0.5 * -0.4 / 0.8) / 1.5)  # mean lean
     assert a1["n_statements"] == 2
     assert t.iloc[3]["n_statements"] == 3
     assert t.iloc[0]["p_negative"] == pytest.approx(0.6) and t.iloc[0]["sentiment"] == "negative"
     assert (t[["p_favor", "p_against", "p_neutral"]].sum(axis=1)).to_numpy() == pytest.approx(1.0)
 
 
-def test_off_target_speaker_stays_neutral_with_low_confidence():
-    # Leans favor by probability (score 0.3 > MARGIN), but neutral outweighs favor in every statement.
+def test_off_target_speaker_stays_neutral_with_no_confidence():
+    # Leans favor by probability, but neutral outweighs favor in every statement: nothing on target.
     df = scored([("a", "Off", (0.35, 0.05, 0.6), 1.0), ("a", "Off", (0.35, 0.05, 0.6), 1.0),
                  ("a", "Pro", "favor", 1.0), ("a", "Pro", "favor", 1.0), ("a", "Pro", "favor", 1.0)])
     t = speaker_stance(df, n_boot=500).set_index(["article_id", "speaker"])
     off, pro = t.loc[("a", "Off")], t.loc[("a", "Pro")]
-    assert off["score"] > MARGIN and off["stance"] == "neutral"
+    assert off["p_favor"] - off["p_against"] > MARGIN and off["stance"] == "neutral" and off["score"] == 0
     assert pro["stance"] == "favor"
-    assert off["stance_confidence"] < 0.4 < pro["stance_confidence"]
+    assert off["stance_confidence"] == 0 < 0.4 < pro["stance_confidence"]
     assert pro["evidence"].startswith("[favor 0.90] statement")
 
 
-def test_many_neutral_statements_outweigh_one_on_target():
+def test_remarks_on_other_topics_do_not_dilute_the_stance():
     df = scored([("a", "S", "favor", 1.0)] + [("a", "S", "neutral", 1.0)] * 4)
     row = speaker_stance(df, n_boot=200).iloc[0]
-    assert row["stance"] == "neutral" and row["score"] > MARGIN
-    assert row["evidence"].startswith("[favor 0.90]")  # the statement closest to a side comes first
+    assert row["stance"] == "favor" and row["score"] > 0.8
+    assert row["stance_confidence"] <= 0.2  # one statement in five bears on the target
+    assert row["evidence"].startswith("[favor 0.90]")
+
+
+def test_one_strongly_scored_statement_does_not_overrule_the_rest():
+    # Five statements lean favor without much certainty; one rebuttal is scored against 0.94.
+    df = scored([("a", "S", (0.55, 0.15, 0.30), 1.0)] * 5 + [("a", "S", (0.03, 0.94, 0.03), 1.0)])
+    row = speaker_stance(df, n_boot=500).iloc[0]
+    assert row["p_against"] < row["p_favor"] < 0.5  # the plain means would hardly separate them
+    assert row["stance"] == "favor" and row["score"] > MARGIN
 
 
 def test_mixed_speaker_cancels_to_neutral_and_against_side():
@@ -76,14 +85,12 @@ def test_mixed_speaker_cancels_to_neutral_and_against_side():
     assert t.loc[("a", "Con"), "stance"] == "against"
 
 
-@pytest.mark.parametrize("probs, label", [
-    ((0.5, 0.2, 0.3), "favor"), ((0.2, 0.5, 0.3), "against"),
-    ((0.45, 0.40, 0.15), "neutral"),   # side leads the other by less than MARGIN
-    ((0.4, 0.0, 0.6), "neutral"),      # neutral mass beats the side
-    ((1 / 3, 1 / 3, 1 / 3), "neutral")])
-def test_stance_label_rule(probs, label):
-    assert stance_labels(probs) == label
-    assert list(stance_labels([probs, probs])) == [label, label]
+@pytest.mark.parametrize("score, label", [
+    (0.5, "favor"), (MARGIN, "favor"), (-0.5, "against"), (-MARGIN, "against"),
+    (MARGIN - 0.01, "neutral"), (0.0, "neutral")])
+def test_stance_label_rule(score, label):
+    assert stance_labels(score) == label
+    assert list(stance_labels([score, score])) == [label, label]
 
 
 def test_interval_contains_score_narrows_with_n_and_is_seeded():
@@ -119,12 +126,12 @@ def test_same_statements_same_interval_in_article_and_corpus_rows():
 
 
 def test_posterior_mean_follows_weighted_counts():
-    probs = np.array([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6]])
+    probs = np.array([[0.6, 0.3, 0.1], [0.1, 0.4, 0.5]])
     weights = np.array([1.0, 0.5])
     draws = posterior_draws(probs, weights, 20000, np.random.default_rng(0))
-    alpha = PRIOR + (weights[:, None] * probs).sum(axis=0)
-    assert draws.mean(axis=0) == pytest.approx(alpha / alpha.sum(), abs=0.01)
-    assert draws.sum(axis=1) == pytest.approx(1.0)
+    favor, against = PRIOR + 1.0 * 0.6 / 0.9 + 0.5 * 0.1 / 0.5, PRIOR + 1.0 * 0.3 / 0.9 + 0.5 * 0.4 / 0.5
+    assert draws.mean() == pytest.approx((favor - against) / (favor + against), abs=0.01)
+    assert draws.min() >= -1 and draws.max() <= 1
 
 
 def test_zero_confidence_falls_back_to_equal_weights_and_dates_from_articles():
@@ -149,7 +156,8 @@ def test_group_stance():
     t = speaker_stance(df, n_boot=50)
     g = group_stance(t, "country").set_index("country")
     assert g.loc["X", "n_speakers"] == 2 and g.loc["X", "n_statements"] == 3
-    assert g.loc["X", "score"] == pytest.approx((2 * 0.85 + 1 * -0.85) / 3)
+    lean = 0.85 / 0.95  # (p_favor - p_against) / (p_favor + p_against) of each statement
+    assert g.loc["X", "score"] == pytest.approx((2 * lean - lean) / 3)
     assert g.loc["(not stated)", "stance"] == "against"
     assert set(group_stance(t, "organization")["organization"]) == {"Org1", "Org2", "(not stated)"}
     with pytest.raises(ValueError):
