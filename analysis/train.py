@@ -98,23 +98,22 @@ def load_split(data_dirs, task, split):
     return df
 
 
-def target_swaps(rows, pool, n, rng):
-    """``n`` of ``rows`` paired with a target of another topic from ``pool`` and labelled neutral.
+def target_swaps(rows, pool, rng):
+    """``rows`` (same order) each paired with the target of another topic from ``pool``, labelled neutral.
 
     A statement says nothing about an unrelated target, so these pairs teach the
     stance model to look at the target.  ``pool``: rows whose (topic, target) pairs
-    are drawn from.
+    are drawn from (at least two topics).
     """
-    if n <= 0 or rows.empty:
-        return rows.iloc[:0]
+    if rows.empty:
+        return rows
     topics = pool.drop_duplicates("topic")[["topic", "target"]].reset_index(drop=True)
-    pick = rows.sample(n=n, replace=n > len(rows), random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
-    other = rng.integers(0, len(topics), size=n)
-    same = topics["topic"].to_numpy()[other] == pick["topic"].to_numpy()
+    other = rng.integers(0, len(topics), size=len(rows))
+    same = topics["topic"].to_numpy()[other] == rows["topic"].to_numpy()
     other[same] = (other[same] + 1 + rng.integers(0, len(topics) - 1, size=int(same.sum()))) % len(topics)
     neutral = TASKS["stance"]["labels"].index("neutral")
-    return pick.assign(target=topics["target"].to_numpy()[other], topic=topics["topic"].to_numpy()[other],
-                       label="neutral", y=neutral, dataset=pick["dataset"] + "+swap", phenomenon="target_swap")
+    return rows.assign(target=topics["target"].to_numpy()[other], topic=topics["topic"].to_numpy()[other],
+                       label="neutral", y=neutral, dataset=rows["dataset"] + "+swap", phenomenon="target_swap")
 
 
 def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=(NEWS,)):
@@ -135,8 +134,10 @@ def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0,
     sample = pd.concat(parts)
     if swaps and "target" in sample.columns:
         source = sample[sample["dataset"].isin(swap_from)]
-        pool = train[train["dataset"].isin(swap_from)]
-        sample = pd.concat([sample, target_swaps(source, pool, int(round(swaps * len(source))), rng)])
+        n = int(round(swaps * len(source)))
+        if n:
+            pick = source.sample(n=n, replace=n > len(source), random_state=int(rng.integers(1 << 31)))
+            sample = pd.concat([sample, target_swaps(pick, train[train["dataset"].isin(swap_from)], rng)])
     sample = sample.sample(frac=1, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
     lengths = sample["text"].str.len().to_numpy() + (sample["target"].str.len().to_numpy() if "target" in sample else 0)
     chunk = batch_size * bucket
@@ -252,7 +253,7 @@ def swapped_news_dev(dev, seed=0):
     news = dev[dev["dataset"] == NEWS].reset_index(drop=True)
     if news.empty or news["topic"].nunique() < 2:
         return news
-    return target_swaps(news, news, len(news), np.random.default_rng(seed))
+    return target_swaps(news, news, np.random.default_rng(seed))
 
 
 def dev_check(dev, per_dataset, rng):

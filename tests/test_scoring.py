@@ -94,21 +94,24 @@ def test_bf16_scorer_holds_the_model_in_bfloat16(tiny_adapter):
 def test_get_scorer_keeps_one_scorer_per_precision(tiny_adapter):
     fp32 = scoring.get_scorer("stance", tiny_adapter, precision="fp32")
     assert scoring.get_scorer("stance", str(tiny_adapter), "fp32") is fp32
-    assert scoring.get_scorer("stance", tiny_adapter, precision="bf16").bf16 and not fp32.bf16
+    assert scoring.get_scorer("stance", tiny_adapter, precision="bf16").precision == "bf16"
+    assert scoring.get_scorer("stance", tiny_adapter, precision="int8").precision == "int8"
+    assert fp32.precision == "fp32"
 
 
-def test_bf16_scores_stay_close_to_fp32_and_are_cached_apart(tiny_adapter):
+@pytest.mark.parametrize("precision, tolerance", [("bf16", 0.03), ("int8", 0.06)])
+def test_reduced_precision_scores_stay_close_to_fp32_and_are_cached_apart(tiny_adapter, precision, tolerance):
     texts = [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]
-    scorers = [scoring.Scorer("stance", tiny_adapter, precision=p) for p in ("fp32", "bf16")]
+    scorers = [scoring.Scorer("stance", tiny_adapter, precision=p) for p in ("fp32", precision)]
     got = []
     for scorer in scorers:
         probs = np.zeros((len(texts), 3))
         for idx, enc in scorer.preprocess(texts, ["t"] * len(texts)):
             probs[idx] = scorer.postprocess(scorer.forward(enc))
         got.append(probs)
-    assert np.abs(got[0] - got[1]).max() < 0.03
-    assert scorers[1].fingerprint.startswith(scorers[0].fingerprint + "+bf16")
-    assert scorers[1].model_id.endswith("+bf16")
+    assert np.abs(got[0] - got[1]).max() < tolerance
+    assert scorers[1].fingerprint.startswith(scorers[0].fingerprint + f"+{precision}")
+    assert scorers[1].model_id.endswith(f"+{precision}")
     with pytest.raises(ValueError, match="precision"):
         scoring.Scorer("stance", tiny_adapter, precision="fp8")
 

@@ -1,0 +1,56 @@
+"""The shipped stance and sentiment models on news_statements dev (../shared/data, CC0): the floors
+issue 10 set, measured through the public scoring function with the default precision.
+
+These are quality checks of the committed models, not code-path tests: they fail when a
+retrained adapter falls below the floors.
+"""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import scoring, train
+
+NEWS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "news_statements"
+pytestmark = pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/data/news_statements is not beside the repo")
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return train.load_split(NEWS, "stance", "dev")
+
+
+@pytest.fixture(scope="module")
+def stance(dev, tmp_path_factory):
+    scoring.clear_scorers()
+    return scoring.score_texts(dev[["text", "target"]], "stance", cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def test_news_dev_stance_macro_f1_and_every_phenomenon(dev, stance):
+    labels = train.TASKS["stance"]["labels"]
+    pred = stance["label"].map(labels.index).to_numpy()
+    y = dev["y"].to_numpy()
+    assert train.macro_f1(y, pred, 3) >= 0.75
+    accuracy = pd.Series(pred == y).groupby(dev["phenomenon"].to_numpy()).mean()
+    assert len(accuracy) >= 10
+    assert (accuracy >= 0.55).all(), accuracy.sort_values().head()
+
+
+def test_unrelated_target_gives_neutral(dev, stance, tmp_path):
+    swapped = train.swapped_news_dev(dev)
+    assert (swapped["text"].to_numpy() == dev["text"].to_numpy()).all()
+    assert (swapped["target"].to_numpy() != dev["target"].to_numpy()).all()
+    scored = scoring.score_texts(swapped[["text", "target"]], "stance", cache_dir=tmp_path)
+    assert (scored["label"] == "neutral").mean() >= 0.90
+    # while against their own targets the statements that take a side are mostly not called neutral
+    sided = (dev["label"] != "neutral").to_numpy()
+    assert (stance["label"].to_numpy()[sided] == "neutral").mean() < 0.25
+
+
+def test_news_dev_tone_macro_f1(tmp_path):
+    dev = train.load_split(NEWS, "sentiment", "dev")
+    scored = scoring.score_texts(dev[["text"]], "sentiment", cache_dir=tmp_path)
+    pred = scored["label"].map(train.TASKS["sentiment"]["labels"].index).to_numpy()
+    assert train.macro_f1(dev["y"].to_numpy(), pred, 3) >= 0.70
+    assert np.isfinite(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy()).all()
