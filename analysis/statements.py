@@ -349,17 +349,26 @@ def name_gender(name):
     return ""
 
 
+# Portfolios that complete a role ("Secretary of State", "Secretary of State for Defence"), not organisations.
+PORTFOLIO = re.compile(r"(?:state|defen[cs]e|(?:the )?treasury|commerce|energy|labou?r|education|agriculture|"
+                       r"transportation|(?:the )?interior|homeland security|justice)(?: for [\w ]+)?", re.I)
+
+
 def parse_title(title):
     """Split a title string into (role, organization, country).
 
     'US State Department spokesman' -> ('spokesman', 'US State Department',
-    'United States'); 'President of Kazakhstan' -> ('President', '', 'Kazakhstan').
+    'United States'); 'President of Kazakhstan' -> ('President', '', 'Kazakhstan');
+    'U.S. Secretary of State' -> ('Secretary of State', '', 'United States').
     """
     title = re.sub(r"^(the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
     if not title:
         return "", "", ""
     head, sep, rest = title.partition(" of ")
     if sep and any(w.lower() in ROLE_WORDS for w in head.split()):
+        if PORTFOLIO.fullmatch(rest):  # "U.S. Secretary of State": the portfolio is part of the role
+            role, org, country = parse_title(head)
+            return f"{role} of {rest}", org, country
         role = head
         rest = re.sub(r"^(the)\s+", "", rest.strip(), flags=re.I)
         if rest.lower() in COUNTRIES:
@@ -1048,7 +1057,7 @@ class Article:
             cs, ce = base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1])
             inner = [q for q in quotes if cs - 1 <= q[0] and q[1] <= ce + 1]
             covered = sum(q[1] - q[0] for q in inner)
-            if inner and covered >= 0.6 * (ce - cs):
+            if inner and covered >= 0.6 * (ce - cs) and not all(map(self._scare_quote, inner)):
                 for q in inner:  # the clause is the quote: report it as direct
                     quote_owner.setdefault(q, (entity, conf, surface, cue, verb))
             elif not any(q[0] <= cs and ce <= q[1] for q in quotes):
@@ -1171,11 +1180,9 @@ class Article:
         ``end`` is the paragraph's end offset."""
         for q in quotes:
             qs, qe = q
-            inner = self.text[qs + 1:qe]
-            words = len(inner.split())
             owner = quote_owner.get(q)
             if owner is None:
-                if words < MIN_QUOTE_WORDS or self._overlaps(qs + 1, qe):
+                if len(self.text[qs + 1:qe].split()) < MIN_QUOTE_WORDS or self._overlaps(qs + 1, qe):
                     continue
                 if qe == end:  # runs on: the next paragraph may name the speaker
                     self.pending.append(q)
@@ -1183,10 +1190,15 @@ class Article:
                     self._continue_last(q)
                 continue
             entity, conf, surface, cue, verb = owner
-            if words < MIN_QUOTE_WORDS and not re.search(r"[,.!?]\W*$", inner) and \
-                    verb.lemma_ not in LABEL_VERBS:
+            if self._scare_quote(q) and verb.lemma_ not in LABEL_VERBS:
                 continue  # scare quotes ("occupation") are not statements
             self.add(entity, "direct", cue, qs + 1, qe, conf, surface)
+
+    def _scare_quote(self, q):
+        """A quote of fewer than MIN_QUOTE_WORDS words without final punctuation
+        ("occupation", "très nécessaire"): not a statement on its own."""
+        inner = self.text[q[0] + 1:q[1]]
+        return len(inner.split()) < MIN_QUOTE_WORDS and not re.search(r"[,.!?]\W*$", inner)
 
     def _continue_last(self, q):
         """Give the unattributed quote ``q`` to the speaker of the statement

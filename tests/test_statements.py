@@ -101,6 +101,13 @@ def test_find_quotes_closing_marks_used_as_openers(text, expected):
     assert [text[a + 1:b] for a, b in st.find_quotes(text)] == expected
 
 
+def test_secretary_of_state_is_a_role_not_an_organisation(nlp):
+    statements, _ = st.extract_statements(_articles(
+        a="U.S. Secretary of State Antony Blinken said that the talks would continue."), nlp=nlp)
+    assert statements[["speaker", "role", "organization", "country"]].values.tolist() == [
+        ["Antony Blinken", "Secretary of State", "", "United States"]]
+
+
 def test_swedish_quote_extracted(nlp):
     text = "Minister Anna Berg said ”we support the deployment” on Friday."
     statements, _ = st.extract_statements(_articles(a=text), nlp=nlp)
@@ -146,6 +153,8 @@ def test_parse_title_and_chunks():
     assert st.parse_title("US State Department spokesman") == (
         "spokesman", "US State Department", "United States")
     assert st.parse_title("The President of Kazakhstan") == ("President", "", "Kazakhstan")
+    assert st.parse_title("U.S. Secretary of State") == ("Secretary of State", "", "United States")
+    assert st.parse_title("Secretary of Defense") == ("Secretary of Defense", "", "")
     text = ("A sentence here. " * 50 + "\n") * 3
     spans = st.paragraph_chunks(text, limit=300)
     assert all(e - s <= 300 for s, e in spans) and len(spans) > 3
@@ -200,6 +209,9 @@ CONSTRUCTIONS = [
      [("official", "indirect", "the border")]),
     ("Coach Dina Ferris was blunt.\n\n“We were poor today. We must improve.\n\n“I take the blame,” Ferris said.",
      [("Dina Ferris", "direct", "We were poor"), ("Dina Ferris", "direct", "I take the blame")]),
+    # a clause that is mostly a short quote is reported speech, not a dropped scare quote
+    ("Mayor Tim Cole spoke on Monday. He said it was \"très nécessaire\".",
+     [("Tim Cole", "indirect", 'it was "très nécessaire"')]),
 ]
 
 
