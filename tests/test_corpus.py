@@ -534,6 +534,30 @@ def test_cli_strict_exits_2_without_output(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", ["articles", "statements"])
+def test_cli_output_folder_is_a_clear_error(tmp_path, command):
+    result = subprocess.run([sys.executable, "-m", "analysis", command, str(SEED), "-o", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == f"error: -o {tmp_path} is a folder; give a file name\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_interrupted_leaves_outputs_unchanged(tmp_path, monkeypatch, capsys):
+    from analysis import corpus
+    from analysis.__main__ import main
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    out = tmp_path / "articles.csv"
+    out.write_text("old table\n", encoding="utf-8")
+    monkeypatch.setattr(corpus, "load_articles", interrupt)
+    assert main(["articles", str(SEED), "-o", str(out)]) == 130
+    assert capsys.readouterr().err == "interrupted; outputs unchanged\n"
+    assert out.read_text(encoding="utf-8") == "old table\n" and list(tmp_path.iterdir()) == [out]
+
+
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     from analysis import corpus
 
