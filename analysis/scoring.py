@@ -182,44 +182,67 @@ class Scorer:
 
 
 class ScoreCache:
-    """SQLite store of probabilities keyed by (model fingerprint, task, target, text hash)."""
+    """SQLite store of probabilities keyed by (model fingerprint, task, target, text hash).
+
+    A damaged file (``PRAGMA quick_check`` fails on opening, or any sqlite error
+    while reading or writing) is reported and rebuilt empty; scoring carries on.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = None
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
-            warnings.warn(f"score cache {self.path} is corrupt ({exc}); rebuilding it", RuntimeWarning)
-            self.path.unlink()
-            self._open()
+            self._rebuild(exc)
 
     def _open(self):
         self.db = sqlite3.connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT, task TEXT, target TEXT, text_hash TEXT, "
                         "p0 REAL, p1 REAL, p2 REAL, PRIMARY KEY (model, task, target, text_hash))")
-        self.db.execute("SELECT count(*) FROM scores").fetchone()
+        problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"quick_check: {problems[0]}")
+
+    def _rebuild(self, exc):
+        warnings.warn(f"score cache {self.path} is corrupt ({exc}); rebuilding it", RuntimeWarning)
+        if self.db is not None:
+            self.db.close()
+        self.path.unlink(missing_ok=True)
+        self._open()
 
     @staticmethod
     def key(text):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def get(self, model, task, target, hashes):
-        """{text_hash: (p0, p1, p2)} for the hashes already scored."""
+        """{text_hash: (p0, p1, p2)} for the hashes already scored ({} after a rebuild)."""
         found = {}
         hashes = list(set(hashes))
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            rows = self.db.execute(
-                f"SELECT text_hash, p0, p1, p2 FROM scores WHERE model=? AND task=? AND target=? "
-                f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
-            found.update({h: p for h, *p in rows})
+        try:
+            for i in range(0, len(hashes), 500):
+                chunk = hashes[i:i + 500]
+                rows = self.db.execute(
+                    f"SELECT text_hash, p0, p1, p2 FROM scores WHERE model=? AND task=? AND target=? "
+                    f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
+                found.update({h: p for h, *p in rows})
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return {}
         return found
 
     def put(self, model, task, rows):
         """Store [(target, text_hash, probs)] and commit, so an interrupted run keeps them."""
-        self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [(model, task, t, h, *map(float, p)) for t, h, p in rows])
+        rows = [(model, task, t, h, *map(float, p)) for t, h, p in rows]
+        try:
+            self._insert(rows)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            self._insert(rows)
+
+    def _insert(self, rows):
+        self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
 

@@ -160,6 +160,73 @@ def test_corrupt_cache_is_reported_and_rebuilt(tiny_adapter, tmp_path):
         [scoring.ScoreCache.key(TEXTS.text.iat[0])])
 
 
+def _damage_a_data_page(path):
+    """Overwrite one table data page of the sqlite file at ``path``; returns the page size."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='scores'").fetchone()[0]
+    db.close()
+    with open(path, "r+b") as f:  # the table's root page points at its data pages; the last is one of them
+        f.seek(0, 2)
+        pages = f.tell() // page_size
+        assert pages > root + 2
+        f.seek((pages - 1) * page_size)
+        f.write(b"\xde\xad" * (page_size // 2))
+    return page_size
+
+
+def test_damaged_cache_page_is_caught_by_quick_check(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "scores.sqlite"
+    cache = scoring.ScoreCache(path)
+    hashes = [cache.key(str(i)) for i in range(3000)]
+    cache.put("m", "stance", [("t", h, (0.2, 0.3, 0.5)) for h in hashes])
+    cache.db.close()
+    _damage_a_data_page(path)
+    db = sqlite3.connect(path)
+    db.execute("SELECT count(*) FROM scores").fetchone()  # the old check passes on this file
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        db.execute("SELECT sum(p0) FROM scores").fetchone()
+    db.close()
+    with pytest.warns(RuntimeWarning, match=f"score cache {path} is corrupt"):
+        cache = scoring.ScoreCache(path)
+    assert cache.get("m", "stance", "t", hashes) == {}
+    cache.put("m", "stance", [("t", hashes[0], (0.2, 0.3, 0.5))])
+    assert cache.get("m", "stance", "t", hashes) == {hashes[0]: [0.2, 0.3, 0.5]}
+
+
+class _FailingDb:
+    """Stands in for a connection whose file went bad after opening."""
+
+    def execute(self, *args):
+        import sqlite3
+
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    executemany = execute
+
+    def close(self):
+        pass
+
+
+def test_sqlite_error_in_use_rebuilds_cache(tmp_path):
+    path = tmp_path / "scores.sqlite"
+    cache = scoring.ScoreCache(path)
+    cache.put("m", "stance", [("t", "h1", (0.2, 0.3, 0.5))])
+    cache.db.close()
+    cache.db = _FailingDb()
+    with pytest.warns(RuntimeWarning, match="corrupt .database disk image is malformed.; rebuilding"):
+        assert cache.get("m", "stance", "t", ["h1"]) == {}
+    cache.db.close()
+    cache.db = _FailingDb()
+    with pytest.warns(RuntimeWarning, match="rebuilding"):
+        cache.put("m", "stance", [("t", "h2", (0.1, 0.1, 0.8))])
+    assert cache.get("m", "stance", "t", ["h1", "h2"]) == {"h2": [0.1, 0.1, 0.8]}
+
+
 def test_nli_model_scores_both_tasks(tiny_nli, tmp_path):
     stance = scoring.score_texts(TEXTS.iloc[[0, 2]], "stance", target="the plan", model=tiny_nli, cache_dir=tmp_path)
     sentiment = scoring.score_texts(TEXTS.iloc[[0, 2]], "sentiment", model=tiny_nli, cache_dir=tmp_path)
