@@ -514,8 +514,7 @@ def read_file(path, strict=False, stats=None):
     except ValueError as exc:
         _skip(stats, f"{path}: {exc}; skipped", strict)
         return []
-    if encoding in ("cp1251", "latin-1", "utf-16-le", "utf-16-be"):
-        report(f"{path}: not valid UTF-8; decoded as {encoding}", strict)
+    _note_encoding(path, encoding, strict)
     text = normalise(text)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".jsonl", ".json"):
@@ -531,6 +530,32 @@ def read_file(path, strict=False, stats=None):
     for a in articles:
         a["encoding"] = encoding
     return articles
+
+
+def _note_encoding(path, encoding, strict):
+    """Report a file that was not UTF-8 (nor had a BOM) and the encoding guessed for it."""
+    if encoding in ("cp1251", "latin-1", "utf-16-le", "utf-16-be"):
+        report(f"{path}: not valid UTF-8; decoded as {encoding}", strict)
+
+
+def read_table(path, strict=False):
+    """A CSV, JSONL or JSON file -> DataFrame of its rows, read as ``load_articles``
+    reads tables (the ``score`` command's input).
+
+    Encoding detected, CSV delimiter , ; tab or |, column names lowercased, CSV
+    values kept as written ("NA" stays text); malformed rows are reported and
+    skipped.  Any suffix but .jsonl and .json is read as CSV.  Raises ``OSError``
+    (unreadable), ``UnicodeDecodeError`` or ``ValueError`` (binary, no table).
+    """
+    path = Path(path)
+    text, encoding = decode(path.read_bytes())
+    _note_encoding(path, encoding, strict)
+    suffix = path.suffix.lower() if path.suffix.lower() in (".jsonl", ".json") else ".csv"
+    table = table_rows(normalise(text), path, suffix, strict, {"skipped": 0})
+    if table is None:
+        raise ValueError("no readable table")
+    columns, rows = table
+    return pd.DataFrame([record for _, record in rows], columns=columns)
 
 
 def expand(paths, strict=False, stats=None):

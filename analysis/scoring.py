@@ -263,12 +263,14 @@ def clear_scorers():
     _SCORERS.clear()
 
 
-def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None, precision=None):
+def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None, precision=None,
+                source="input"):
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
     ``precision``: "auto" (bfloat16 where the CPU has it natively), "fp32" or "bf16";
     default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".
-    Rows with empty text get an empty label and NaN probabilities, with a warning.
+    Rows with empty text get an empty label and NaN probabilities, with a warning
+    naming ``source`` (the input file) and the 1-based data rows.
     ``progress``: True/False forces the tqdm bar on/off; None shows it above
     ``PROGRESS_MIN`` uncached rows.
     """
@@ -287,8 +289,8 @@ def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, prog
     scorer = get_scorer(task, model, precision)
     empty = texts.str.strip() == ""
     if empty.any():
-        warnings.warn(f"{int(empty.sum())} row(s) with empty text left unscored (rows "
-                      f"{', '.join(str(i) for i in np.flatnonzero(empty.to_numpy())[:10])})", RuntimeWarning)
+        warnings.warn(f"{source}: {int(empty.sum())} row(s) with empty text left unscored (data rows "
+                      f"{', '.join(str(i + 1) for i in np.flatnonzero(empty.to_numpy())[:10])})", RuntimeWarning)
     probs = np.full((len(out), 3), np.nan)
     hashes = [ScoreCache.key(t) for t in texts]
     cache = ScoreCache(Path(cache_dir) / "scores.sqlite") if cache_dir else None
@@ -358,13 +360,14 @@ def add_arguments(name, parser):
 def run_cli(name, args):
     import sys
 
+    from .corpus import read_table
     from .io import write_table
 
     try:
-        df = pd.read_csv(args.input, keep_default_na=False)
+        df = read_table(args.input)
         scored = score_texts(df, args.task, target=args.target, model=args.model,
-                             cache_dir=None if args.no_cache else DEFAULT_CACHE)
-    except (FileNotFoundError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+                             cache_dir=None if args.no_cache else DEFAULT_CACHE, source=args.input)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"error: {args.input}: {exc}" if not isinstance(exc, ModelNotFound) else f"error: {exc}",
               file=sys.stderr)
         return 2

@@ -287,6 +287,19 @@ def test_cli_scores_csv_in_order(tiny_adapter, tmp_path):
     assert "empty text" in result.stderr
 
 
+def test_cli_reads_tables_as_the_loader_does(tiny_adapter, tmp_path):
+    src = tmp_path / "in.csv"  # a "Text" header, ";" delimiter, cp1251, "NA" as text, an empty row
+    src.write_bytes("N;Text\n1;Мы поддерживаем это решение.\n2;NA\n3;\n4;NaN\n".encode("cp1251"))
+    result = run_cli("score", "--task", "stance", "--input", src, "--target", "it", "--model", tiny_adapter,
+                     "-o", tmp_path / "out.csv", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False, dtype=str)
+    assert out["text"].tolist() == ["Мы поддерживаем это решение.", "NA", "", "NaN"]
+    assert [label != "" for label in out["label"]] == [True, True, False, True]
+    assert f"{src}: not valid UTF-8; decoded as cp1251" in result.stderr
+    assert f"{src}: 1 row(s) with empty text left unscored (data rows 3)" in result.stderr
+
+
 def test_cli_errors_are_clear(tmp_path):
     src = tmp_path / "in.csv"
     pd.DataFrame({"text": ["x"]}).to_csv(src, index=False)
