@@ -3,6 +3,7 @@ import argparse
 import importlib
 import sys
 import warnings
+from pathlib import Path
 
 from .io import InputProblem
 
@@ -36,7 +37,21 @@ def main(argv=None):
         print(f"{prefix}{message}", file=sys.stderr)
 
     warnings.showwarning = show
-    return modules[args.command].run_cli(args.command, args) or 0
+    folder = next((f"{flag} {value}" for flag, value in output_files(args) if Path(value).is_dir()), None)
+    if folder:
+        print(f"error: {folder} is a folder; give a file name", file=sys.stderr)
+        return 2
+    try:
+        return modules[args.command].run_cli(args.command, args) or 0
+    except KeyboardInterrupt:  # outputs are written atomically, so none is half-written
+        print("interrupted; outputs unchanged", file=sys.stderr)
+        return 130
+
+
+def output_files(args):
+    """(flag, path) of the output files a command was given (not its output folders)."""
+    flags = {"output": "-o", "speakers_out": "--speakers-out", "statements_out": "--statements-out"}
+    return [(flag, getattr(args, name)) for name, flag in flags.items() if getattr(args, name, None)]
 
 
 if __name__ == "__main__":

@@ -17,13 +17,16 @@ a paragraph boundary.  Bad inputs are reported (file, line, reason) through
 :class:`analysis.io.InputError` instead.
 
 Formats: ``.txt`` (the seed format ``date YYYY-MM-DD <first paragraph>`` or plain
-text), ``.md``, ``.html``/``.htm``, ``.csv`` and ``.jsonl`` (column ``text``
-required; ``date``, ``title``, ``url``, ``id`` optional).  Encodings: UTF-8 (with
-or without BOM), UTF-16/UTF-32 with BOM, and by fallback cp1251 or latin-1.
+text), ``.md``, ``.html``/``.htm``, ``.csv``, ``.jsonl`` and ``.json`` (an array of
+objects or one object; column or field ``text`` required; ``date``, ``title``,
+``url``, ``id`` optional).  Encodings: UTF-8 (with or without BOM), UTF-16/UTF-32
+with BOM, UTF-16 without BOM (told by its NUL bytes), and by fallback cp1251 or
+latin-1.
 """
 import csv
 import io as _io
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -34,7 +37,7 @@ import pandas as pd
 from . import schemas
 from .io import InputError, report, write_table
 
-SUFFIXES = {".txt", ".md", ".html", ".htm", ".csv", ".jsonl"}
+SUFFIXES = {".txt", ".md", ".html", ".htm", ".csv", ".jsonl", ".json"}
 
 # -- decoding ----------------------------------------------------------------------------
 # Longest BOM first: the UTF-32-LE BOM begins with the UTF-16-LE one.
@@ -42,15 +45,17 @@ BOMS = [(b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xe
         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
 CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13}  # tab, LF, FF, CR occur in text
 MAX_CONTROL_SHARE = 0.01
+MIN_UTF16_NUL_SHARE = 0.1  # of byte pairs; even Cyrillic prose has this many spaces and marks
 LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 
 
 def decode(raw):
     """Bytes -> (text, encoding name).
 
-    Order: a BOM (UTF-8, UTF-16, UTF-32) decides; else the bytes must not look binary
-    (NUL bytes, more than 1% control bytes), then strict UTF-8, then cp1251 when that
-    reading gives Cyrillic words, else latin-1 (which decodes any byte string).
+    Order: a BOM (UTF-8, UTF-16, UTF-32) decides; else UTF-16 without BOM when the
+    NUL bytes all fall on one side of the byte pairs; else the bytes must not look
+    binary (NUL bytes, more than 1% control bytes), then strict UTF-8, then cp1251
+    when that reading gives Cyrillic words, else latin-1 (which decodes any byte string).
     Raises ``UnicodeDecodeError`` (a BOM with invalid data after it) or ``ValueError``
     (binary data), each naming the reason.
     """
@@ -61,7 +66,10 @@ def decode(raw):
                 raise ValueError(f"binary file (NUL characters after a {encoding} BOM)")
             return text.lstrip("\ufeff"), encoding
     if b"\x00" in raw:
-        raise ValueError("binary file (contains NUL bytes)")
+        encoding = _utf16_without_bom(raw)
+        if encoding is None:
+            raise ValueError("binary file (contains NUL bytes)")
+        return raw.decode(encoding), encoding
     controls = sum(b in CONTROL_BYTES for b in raw)
     if controls > MAX_CONTROL_SHARE * len(raw):
         raise ValueError(f"binary file ({controls} control bytes)")
@@ -71,6 +79,26 @@ def decode(raw):
         pass
     cyrillic = raw.decode("cp1251", errors="replace")
     return (cyrillic, "cp1251") if _reads_as_cyrillic(cyrillic) else (raw.decode("latin-1"), "latin-1")
+
+
+def _utf16_without_bom(raw):
+    """'utf-16-le' or 'utf-16-be' when ``raw`` reads as UTF-16 text without a BOM, else None.
+
+    Such text (Latin or Cyrillic) has a NUL byte on one side of many byte pairs (the
+    high byte of ASCII letters, spaces and punctuation) and none on the other; it
+    must then decode with no NUL or other control characters beyond tab and line ends.
+    """
+    if len(raw) % 2:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    encoding = "utf-16-le" if even == 0 else "utf-16-be" if odd == 0 else None
+    if encoding is None or max(even, odd) < MIN_UTF16_NUL_SHARE * len(raw) / 2:
+        return None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if not any(ord(c) in CONTROL_BYTES for c in text) else None
 
 
 def _reads_as_cyrillic(text):
@@ -295,69 +323,154 @@ def parse_html(text, path, strict):
 
 
 def table_rows(text, path, suffix, strict, stats):
-    """CSV/JSONL text -> (column names, [(line number, record dict)]).
+    """CSV/JSONL/JSON text -> (column names in order, [(row number, record dict)]),
+    or None when the whole file was reported and skipped.
 
-    Column names are lowercased.  A CSV's delimiter is the one of , ; tab | that
-    makes a ``text`` column in the header (default comma).  Line numbers are where
-    a row starts (a quoted CSV field may span lines).  Malformed rows are reported.
+    Column names are lowercased.  Row numbers are lines for CSV and JSONL (where a
+    row starts: a quoted CSV field may span lines) and 1-based items for JSON.
+    Malformed rows are reported and skipped.
     """
-    rows, columns = [], set()
-    if suffix == ".jsonl":
-        for n, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                record, reason = None, f"malformed JSON ({exc})"
-            else:
-                reason = "not a JSON object"
-            if not isinstance(record, dict):
-                _skip(stats, f"{path}: line {n}: {reason}; skipped", strict)
-                continue
-            record = {str(k).strip().lower(): v for k, v in record.items()}
-            columns.update(record)
+    reader = {".jsonl": _jsonl_rows, ".json": _json_rows}.get(suffix, _csv_rows)
+    table = reader(text, path, strict, stats)
+    if table is None:
+        return None
+    header, rows = table
+    rows = [(n, {str(k).strip().lower(): v for k, v in record.items()}) for n, record in rows]
+    columns = header if header is not None else list(dict.fromkeys(k for _, r in rows for k in r))
+    return columns, rows
+
+
+def _jsonl_rows(text, path, strict, stats):
+    """JSONL text -> (None, [(line number, object)]); a line that is not a JSON object is reported."""
+    rows = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            record, reason = None, f"malformed JSON ({exc})"
+        else:
+            reason = "not a JSON object"
+        if isinstance(record, dict):
             rows.append((n, record))
-        return columns, rows
+        else:
+            _skip(stats, f"{path}: line {n}: {reason}; skipped", strict)
+    return None, rows
+
+
+def _json_rows(text, path, strict, stats):
+    """JSON text -> (None, [(item number, object)]): an array of objects, or one object.
+
+    Anything else (malformed JSON, a bare string or number) skips the file with a
+    message; raw JSON is never read as one article.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        _skip(stats, f"{path}: malformed JSON ({exc}); file skipped", strict)
+        return None
+    if isinstance(data, dict):
+        return None, [(1, data)]
+    if not isinstance(data, list):
+        _skip(stats, f"{path}: JSON {type(data).__name__} is neither an array nor an object; file skipped", strict)
+        return None
+    rows = []
+    for n, item in enumerate(data, 1):
+        if isinstance(item, dict):
+            rows.append((n, item))
+        else:
+            _skip(stats, f"{path}: item {n}: not a JSON object; skipped", strict)
+    return None, rows
+
+
+def _csv_rows(text, path, strict, stats):
+    """CSV text -> (header, [(line number, record)]), records keyed by the lowercased header.
+
+    The delimiter is the one of , ; tab | that makes a ``text`` column in the
+    header (default comma).  Rows with the wrong number of fields, and rows whose
+    quote never closes (swallowing the lines after it), are reported and skipped.
+    """
     # long article bodies exceed csv's default 128 KiB field limit (a process-wide setting)
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     first_line = text.split("\n", 1)[0]
     delimiter = next((d for d in ",;\t|" if "text" in (h.strip().strip('"').lower() for h in first_line.split(d))),
                      ",")
-    reader = csv.reader(_io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
-    last = reader.line_num
+    records = _csv_records(text, delimiter)
+    rows, header, last = [], [], 1
     try:
-        for record in reader:
-            n, last = last + 1, reader.line_num
-            if not any(field.strip() for field in record):
+        _, last, fields = next(records, (1, 1, []))
+        header = [h.strip().lower() for h in fields or []]
+        for n, last, record in records:
+            if record is None:
+                swallowed = f"line {last}" if last == n + 1 else f"lines {n + 1}-{last}"
+                _skip(stats, f"{path}: line {n}: quote never closed (it ran over {swallowed}); row skipped, "
+                             f"the lines after it read as rows", strict)
+            elif not any(field.strip() for field in record):
                 continue
-            if len(record) != len(header):
+            elif len(record) != len(header):
                 _skip(stats, f"{path}: line {n}: {len(record)} fields, expected {len(header)}; skipped", strict)
-                continue
-            rows.append((n, dict(zip(header, record))))
+            else:
+                rows.append((n, dict(zip(header, record))))
     except csv.Error as exc:
         _skip(stats, f"{path}: line {last + 1}: malformed CSV ({exc}); rest of file skipped", strict)
-    return set(header), rows
+    return header, rows
+
+
+def _csv_records(text, delimiter):
+    """Yield (first line, last line, fields) per CSV record, lines numbered from 1.
+
+    A record spanning several lines that is not valid strict CSV (a quote left
+    open that swallowed the rows after it) yields ``None`` as its fields, and
+    reading starts again on its second line.
+    """
+    lines = text.split("\n")
+    start = 0  # lines[start] is where the current reader began
+    while start < len(lines):
+        reader = csv.reader(_io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
+        done = 0
+        for record in reader:
+            first, done = start + done + 1, reader.line_num
+            last = start + done
+            if last > first and not _strict_csv("\n".join(lines[first - 1:last]), delimiter):
+                yield first, last, None
+                start = first
+                break
+            yield first, last, record
+        else:
+            return
+
+
+def _strict_csv(chunk, delimiter):
+    """Whether ``chunk`` parses as CSV with quotes closed where they should be."""
+    try:
+        list(csv.reader(_io.StringIO(chunk), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return True
 
 
 def parse_table(text, path, suffix, strict, stats):
-    """CSV/JSONL text -> article dicts, each with its own ``article_id`` and ``source``.
+    """CSV/JSONL/JSON text -> article dicts, each with its own ``article_id`` and ``source``.
 
-    ``article_id`` is the ``id`` value, else ``<file stem>-<line>``; ``source`` is
-    ``<path>#<line>``.  The ``text`` value goes through the same paragraph and
-    heading rules as a plain-text file.
+    ``article_id`` is the ``id`` value, else ``<file stem>-<n>``; ``source`` is
+    ``<path>#<n>``, ``n`` the row's line (its item number in a JSON array).  The
+    ``text`` value goes through the same paragraph and heading rules as a
+    plain-text file.
     """
-    columns, rows = table_rows(text, path, suffix, strict, stats)
+    table = table_rows(text, path, suffix, strict, stats)
+    if table is None:
+        return []
+    columns, rows = table
     if columns and "text" not in columns:
-        _skip(stats, f"{path}: no 'text' column; file skipped", strict)
+        _skip(stats, f"{path}: no 'text' {'field' if suffix == '.json' else 'column'}; file skipped", strict)
         return []
     if not rows:
         _skip(stats, f"{path}: no readable rows; file skipped", strict)
         return []
     articles = []
     for n, r in rows:
-        where = f"{path}: line {n}"
+        where = f"{path}: {'item' if suffix == '.json' else 'line'} {n}"
         value = r.get("text")
         body, headings = split_body(normalise(value)) if isinstance(value, str) else ("", [])
         if not body:
@@ -401,11 +514,10 @@ def read_file(path, strict=False, stats=None):
     except ValueError as exc:
         _skip(stats, f"{path}: {exc}; skipped", strict)
         return []
-    if encoding in ("cp1251", "latin-1"):
-        report(f"{path}: not valid UTF-8; decoded as {encoding}", strict)
+    _note_encoding(path, encoding, strict)
     text = normalise(text)
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".jsonl"):
+    if suffix in (".csv", ".jsonl", ".json"):
         articles = parse_table(text, path, suffix, strict, stats)
     else:
         parser = {".md": parse_md, ".html": parse_html, ".htm": parse_html}.get(suffix, parse_txt)
@@ -420,35 +532,77 @@ def read_file(path, strict=False, stats=None):
     return articles
 
 
-def expand(paths):
-    """A path or list of paths (files or folders) -> list of files; folders are walked
-    recursively for the known suffixes, in sorted order.  A file named twice (directly
-    or through a folder) is listed once, where it first appears."""
+def _note_encoding(path, encoding, strict):
+    """Report a file that was not UTF-8 (nor had a BOM) and the encoding guessed for it."""
+    if encoding in ("cp1251", "latin-1", "utf-16-le", "utf-16-be"):
+        report(f"{path}: not valid UTF-8; decoded as {encoding}", strict)
+
+
+def read_table(path, strict=False):
+    """A CSV, JSONL or JSON file -> DataFrame of its rows, read as ``load_articles``
+    reads tables (the ``score`` command's input).
+
+    Encoding detected, CSV delimiter , ; tab or |, column names lowercased, CSV
+    values kept as written ("NA" stays text); malformed rows are reported and
+    skipped.  Any suffix but .jsonl and .json is read as CSV.  Raises ``OSError``
+    (unreadable), ``UnicodeDecodeError`` or ``ValueError`` (binary, no table).
+    """
+    path = Path(path)
+    text, encoding = decode(path.read_bytes())
+    _note_encoding(path, encoding, strict)
+    suffix = path.suffix.lower() if path.suffix.lower() in (".jsonl", ".json") else ".csv"
+    table = table_rows(normalise(text), path, suffix, strict, {"skipped": 0})
+    if table is None:
+        raise ValueError("no readable table")
+    columns, rows = table
+    return pd.DataFrame([record for _, record in rows], columns=columns)
+
+
+def expand(paths, strict=False, stats=None):
+    """A path or list of paths (files or folders) -> list of files.
+
+    Folders are walked recursively for the known suffixes, in sorted order; a
+    broken symlink in a folder (dangling or looping) is listed too, whatever its
+    name, so that reading it reports it.  A folder with no such file is reported.
+    A file named twice (directly or through a folder) is listed once, where it
+    first appears.
+    """
+    stats = {"skipped": 0} if stats is None else stats
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files, seen = [], set()
     for p in map(Path, paths):
-        found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES) if p.is_dir() else [p]
+        found = _folder_files(p) if p.is_dir() else [p]
+        if not found:
+            _skip(stats, f"{p}: no articles in this folder (no {' '.join(sorted(SUFFIXES))} file); skipped", strict)
         for f in found:
-            if f.resolve() not in seen:
-                seen.add(f.resolve())
+            key = os.path.realpath(f)  # unlike Path.resolve, never raises on a symlink loop
+            if key not in seen:
+                seen.add(key)
                 files.append(f)
     return files
+
+
+def _folder_files(folder):
+    """Sorted article files under ``folder`` plus its broken symlinks."""
+    return sorted(f for f in folder.rglob("*")
+                  if f.is_file() and f.suffix.lower() in SUFFIXES or f.is_symlink() and not f.exists())
 
 
 def load_articles(paths, strict=False):
     """Files or folders -> ARTICLES DataFrame, one row per good article.
 
     ``paths``: a path or a list of paths; folders are walked (sorted) for .txt .md
-    .html .htm .csv .jsonl.  Bad inputs (empty, binary, undecodable files, malformed
-    dates or rows, duplicate article text, repeated ids) are reported and skipped
+    .html .htm .csv .jsonl .json.  Bad inputs (empty, binary, undecodable or
+    unreadable files, broken symlinks, folders without articles, malformed dates or
+    rows, duplicate article text, repeated ids) are reported and skipped
     or repaired; the first of two articles with the same text (ignoring case and
     whitespace) is kept.  ``strict=True`` raises ``InputError`` at the first bad
     input.  ``df.attrs`` holds ``files`` (files read) and ``skipped`` (inputs
     skipped) for the CLI summary.
     """
-    files = expand(paths)
     stats = {"skipped": 0}
+    files = expand(paths, strict, stats)
     records, seen_text, seen_ids = [], {}, set()
     for path in files:
         for article in read_file(path, strict, stats):

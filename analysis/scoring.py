@@ -194,44 +194,67 @@ class Scorer:
 
 
 class ScoreCache:
-    """SQLite store of probabilities keyed by (model fingerprint, task, target, text hash)."""
+    """SQLite store of probabilities keyed by (model fingerprint, task, target, text hash).
+
+    A damaged file (``PRAGMA quick_check`` fails on opening, or any sqlite error
+    while reading or writing) is reported and rebuilt empty; scoring carries on.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = None
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
-            warnings.warn(f"score cache {self.path} is corrupt ({exc}); rebuilding it", RuntimeWarning)
-            self.path.unlink()
-            self._open()
+            self._rebuild(exc)
 
     def _open(self):
         self.db = sqlite3.connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT, task TEXT, target TEXT, text_hash TEXT, "
                         "p0 REAL, p1 REAL, p2 REAL, PRIMARY KEY (model, task, target, text_hash))")
-        self.db.execute("SELECT count(*) FROM scores").fetchone()
+        problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"quick_check: {problems[0]}")
+
+    def _rebuild(self, exc):
+        warnings.warn(f"score cache {self.path} is corrupt ({exc}); rebuilding it", RuntimeWarning)
+        if self.db is not None:
+            self.db.close()
+        self.path.unlink(missing_ok=True)
+        self._open()
 
     @staticmethod
     def key(text):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def get(self, model, task, target, hashes):
-        """{text_hash: (p0, p1, p2)} for the hashes already scored."""
+        """{text_hash: (p0, p1, p2)} for the hashes already scored ({} after a rebuild)."""
         found = {}
         hashes = list(set(hashes))
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            rows = self.db.execute(
-                f"SELECT text_hash, p0, p1, p2 FROM scores WHERE model=? AND task=? AND target=? "
-                f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
-            found.update({h: p for h, *p in rows})
+        try:
+            for i in range(0, len(hashes), 500):
+                chunk = hashes[i:i + 500]
+                rows = self.db.execute(
+                    f"SELECT text_hash, p0, p1, p2 FROM scores WHERE model=? AND task=? AND target=? "
+                    f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
+                found.update({h: p for h, *p in rows})
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return {}
         return found
 
     def put(self, model, task, rows):
         """Store [(target, text_hash, probs)] and commit, so an interrupted run keeps them."""
-        self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [(model, task, t, h, *map(float, p)) for t, h, p in rows])
+        rows = [(model, task, t, h, *map(float, p)) for t, h, p in rows]
+        try:
+            self._insert(rows)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            self._insert(rows)
+
+    def _insert(self, rows):
+        self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
 
@@ -252,12 +275,14 @@ def clear_scorers():
     _SCORERS.clear()
 
 
-def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None, precision=None):
+def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None, precision=None,
+                source="input"):
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
     ``precision``: "auto" (bfloat16 where the CPU has it natively), "fp32" or "bf16";
     default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".
-    Rows with empty text get an empty label and NaN probabilities, with a warning.
+    Rows with empty text get an empty label and NaN probabilities, with a warning
+    naming ``source`` (the input file) and the 1-based data rows.
     ``progress``: True/False forces the tqdm bar on/off; None shows it above
     ``PROGRESS_MIN`` uncached rows.
     """
@@ -276,8 +301,8 @@ def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, prog
     scorer = get_scorer(task, model, precision)
     empty = texts.str.strip() == ""
     if empty.any():
-        warnings.warn(f"{int(empty.sum())} row(s) with empty text left unscored (rows "
-                      f"{', '.join(str(i) for i in np.flatnonzero(empty.to_numpy())[:10])})", RuntimeWarning)
+        warnings.warn(f"{source}: {int(empty.sum())} row(s) with empty text left unscored (data rows "
+                      f"{', '.join(str(i + 1) for i in np.flatnonzero(empty.to_numpy())[:10])})", RuntimeWarning)
     probs = np.full((len(out), 3), np.nan)
     hashes = [ScoreCache.key(t) for t in texts]
     cache = ScoreCache(Path(cache_dir) / "scores.sqlite") if cache_dir else None
@@ -347,13 +372,14 @@ def add_arguments(name, parser):
 def run_cli(name, args):
     import sys
 
+    from .corpus import read_table
     from .io import write_table
 
     try:
-        df = pd.read_csv(args.input, keep_default_na=False)
+        df = read_table(args.input)
         scored = score_texts(df, args.task, target=args.target, model=args.model,
-                             cache_dir=None if args.no_cache else DEFAULT_CACHE)
-    except (FileNotFoundError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+                             cache_dir=None if args.no_cache else DEFAULT_CACHE, source=args.input)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"error: {args.input}: {exc}" if not isinstance(exc, ModelNotFound) else f"error: {exc}",
               file=sys.stderr)
         return 2

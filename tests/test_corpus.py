@@ -346,6 +346,16 @@ def test_encodings(tmp_path, data, encoding, repaired):
     assert messages == ([f"{path}: not valid UTF-8; decoded as {encoding}"] if repaired else [])
 
 
+@pytest.mark.parametrize("text", ["date 2022-01-06 Café ouvert, said the owner.", "date 2022-01-06 Кафе открыто."])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path, text, encoding):
+    path = tmp_path / "u16.txt"
+    path.write_bytes(text.encode(encoding))
+    df, messages = load_with_messages(path)
+    assert df.text.tolist() == [text[len("date 2022-01-06 "):]] and df.encoding.tolist() == [encoding]
+    assert messages == [f"{path}: not valid UTF-8; decoded as {encoding}"]
+
+
 def test_nfc_and_crlf(tmp_path):
     (tmp_path / "n.txt").write_bytes("date 2022-01-06 Cafe\u0301 one.\r\n\r\nSecond para.\r\n".encode("utf-8"))
     text = load_articles(tmp_path).text[0]
@@ -361,6 +371,15 @@ BAD = {
 }
 
 
+BAD.update({
+    # NUL bytes on both sides of the byte pairs: not UTF-16 text
+    "nuls.txt": (b"ab\x00\x00cd\x00\x01" * 10, "binary file (contains NUL bytes)"),
+    "raw.json": (b'"just a string"', "JSON str is neither an array nor an object; file skipped"),
+    "broken.json": (b'[{"text": "unclosed"', "malformed JSON"),
+    "notext.json": (b'{"body": "An article without a text field."}', "no 'text' field; file skipped"),
+})
+
+
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_bad_file_is_skipped_and_good_ones_load(tmp_path, name):
     data, reason = BAD[name]
@@ -370,6 +389,56 @@ def test_bad_file_is_skipped_and_good_ones_load(tmp_path, name):
     assert list(df.article_id) == ["good"]
     assert len(messages) == 1 and messages[0].startswith(f"{tmp_path / name}: ") and reason in messages[0]
     assert df.attrs == {"files": 2, "skipped": 1}
+
+
+def test_json_array_and_object(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps([
+        {"text": "Judge Ann Hill said that the court would meet.", "date": "2022-01-07", "ID": "x1"},
+        "not an object", {"title": "no text"}]), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps({"text": "Mayor Tim Cole said so.", "title": "T"}), encoding="utf-8")
+    df, messages = load_with_messages(tmp_path)
+    assert df[["article_id", "source", "title"]].values.tolist() == [
+        ["x1", f"{tmp_path / 'a.json'}#1", ""], ["b-1", f"{tmp_path / 'b.json'}#1", "T"]]
+    assert df.date[0] == pd.Timestamp("2022-01-07")
+    assert messages == [f"{tmp_path / 'a.json'}: item 2: not a JSON object; skipped",
+                        f"{tmp_path / 'a.json'}: item 3: empty or missing text; skipped"]
+
+
+def test_csv_unclosed_quote_names_the_row_and_keeps_the_rest(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('id,text\nr1,"Good one."\nr2,"Broken quote here\nr3,Next row.\nr4,"Another row."\n'
+                    'r5,"Spans one.\n\nAnd two."\nr6,"Never closed\nr7,Last row.\n', encoding="utf-8")
+    df, messages = load_with_messages(path)
+    assert df.article_id.tolist() == ["r1", "r3", "r4", "r5", "r7"]
+    assert df.text[3] == "Spans one.\n\nAnd two."
+    assert messages == [f"{path}: line 3: quote never closed (it ran over lines 4-5); row skipped, "
+                        "the lines after it read as rows",
+                        f"{path}: line 9: quote never closed (it ran over line 10); row skipped, "
+                        "the lines after it read as rows"]
+
+
+def test_empty_folder_is_named(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "good.txt").write_text("date 2022-01-06 A good article.", encoding="utf-8")
+    df, messages = load_with_messages([tmp_path / "empty", tmp_path / "good.txt"])
+    assert df.article_id.tolist() == ["good"] and df.attrs == {"files": 1, "skipped": 1}
+    assert messages == [f"{tmp_path / 'empty'}: no articles in this folder "
+                        "(no .csv .htm .html .json .jsonl .md .txt file); skipped"]
+
+
+def test_symlink_loops_and_dangling_links_are_named(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("date 2022-01-06 A good article.", encoding="utf-8")
+    (folder / "loop").symlink_to("loop")
+    (folder / "dangling.txt").symlink_to("missing.txt")
+    (tmp_path / "self.txt").symlink_to("self.txt")
+    df, messages = load_with_messages([tmp_path / "self.txt", folder])
+    assert df.article_id.tolist() == ["good"] and df.attrs == {"files": 4, "skipped": 3}
+    assert messages == [f"{tmp_path / 'self.txt'}: cannot read (Too many levels of symbolic links); skipped",
+                        f"{folder / 'dangling.txt'}: cannot read (No such file or directory); skipped",
+                        f"{folder / 'loop'}: cannot read (Too many levels of symbolic links); skipped"]
 
 
 def test_malformed_date_and_missing_header(tmp_path):
@@ -463,6 +532,30 @@ def test_cli_strict_exits_2_without_output(tmp_path):
     result = run_cli(SEED, FIXTURES / "wire.csv", "-o", out, "--strict")
     assert result.returncode == 2 and "error: " in result.stderr and "line 4" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["articles", "statements"])
+def test_cli_output_folder_is_a_clear_error(tmp_path, command):
+    result = subprocess.run([sys.executable, "-m", "analysis", command, str(SEED), "-o", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == f"error: -o {tmp_path} is a folder; give a file name\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_interrupted_leaves_outputs_unchanged(tmp_path, monkeypatch, capsys):
+    from analysis import corpus
+    from analysis.__main__ import main
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    out = tmp_path / "articles.csv"
+    out.write_text("old table\n", encoding="utf-8")
+    monkeypatch.setattr(corpus, "load_articles", interrupt)
+    assert main(["articles", str(SEED), "-o", str(out)]) == 130
+    assert capsys.readouterr().err == "interrupted; outputs unchanged\n"
+    assert out.read_text(encoding="utf-8") == "old table\n" and list(tmp_path.iterdir()) == [out]
 
 
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):

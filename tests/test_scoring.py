@@ -163,6 +163,73 @@ def test_corrupt_cache_is_reported_and_rebuilt(tiny_adapter, tmp_path):
         [scoring.ScoreCache.key(TEXTS.text.iat[0])])
 
 
+def _damage_a_data_page(path):
+    """Overwrite one table data page of the sqlite file at ``path``; returns the page size."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='scores'").fetchone()[0]
+    db.close()
+    with open(path, "r+b") as f:  # the table's root page points at its data pages; the last is one of them
+        f.seek(0, 2)
+        pages = f.tell() // page_size
+        assert pages > root + 2
+        f.seek((pages - 1) * page_size)
+        f.write(b"\xde\xad" * (page_size // 2))
+    return page_size
+
+
+def test_damaged_cache_page_is_caught_by_quick_check(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "scores.sqlite"
+    cache = scoring.ScoreCache(path)
+    hashes = [cache.key(str(i)) for i in range(3000)]
+    cache.put("m", "stance", [("t", h, (0.2, 0.3, 0.5)) for h in hashes])
+    cache.db.close()
+    _damage_a_data_page(path)
+    db = sqlite3.connect(path)
+    db.execute("SELECT count(*) FROM scores").fetchone()  # the old check passes on this file
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        db.execute("SELECT sum(p0) FROM scores").fetchone()
+    db.close()
+    with pytest.warns(RuntimeWarning, match=f"score cache {path} is corrupt"):
+        cache = scoring.ScoreCache(path)
+    assert cache.get("m", "stance", "t", hashes) == {}
+    cache.put("m", "stance", [("t", hashes[0], (0.2, 0.3, 0.5))])
+    assert cache.get("m", "stance", "t", hashes) == {hashes[0]: [0.2, 0.3, 0.5]}
+
+
+class _FailingDb:
+    """Stands in for a connection whose file went bad after opening."""
+
+    def execute(self, *args):
+        import sqlite3
+
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    executemany = execute
+
+    def close(self):
+        pass
+
+
+def test_sqlite_error_in_use_rebuilds_cache(tmp_path):
+    path = tmp_path / "scores.sqlite"
+    cache = scoring.ScoreCache(path)
+    cache.put("m", "stance", [("t", "h1", (0.2, 0.3, 0.5))])
+    cache.db.close()
+    cache.db = _FailingDb()
+    with pytest.warns(RuntimeWarning, match="corrupt .database disk image is malformed.; rebuilding"):
+        assert cache.get("m", "stance", "t", ["h1"]) == {}
+    cache.db.close()
+    cache.db = _FailingDb()
+    with pytest.warns(RuntimeWarning, match="rebuilding"):
+        cache.put("m", "stance", [("t", "h2", (0.1, 0.1, 0.8))])
+    assert cache.get("m", "stance", "t", ["h1", "h2"]) == {"h2": [0.1, 0.1, 0.8]}
+
+
 def test_nli_model_scores_both_tasks(tiny_nli, tmp_path):
     stance = scoring.score_texts(TEXTS.iloc[[0, 2]], "stance", target="the plan", model=tiny_nli, cache_dir=tmp_path)
     sentiment = scoring.score_texts(TEXTS.iloc[[0, 2]], "sentiment", model=tiny_nli, cache_dir=tmp_path)
@@ -221,6 +288,19 @@ def test_cli_scores_csv_in_order(tiny_adapter, tmp_path):
     out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
     assert list(out["n"]) == [1, 2, 3] and out["label"].iat[2] == ""
     assert "empty text" in result.stderr
+
+
+def test_cli_reads_tables_as_the_loader_does(tiny_adapter, tmp_path):
+    src = tmp_path / "in.csv"  # a "Text" header, ";" delimiter, cp1251, "NA" as text, an empty row
+    src.write_bytes("N;Text\n1;Мы поддерживаем это решение.\n2;NA\n3;\n4;NaN\n".encode("cp1251"))
+    result = run_cli("score", "--task", "stance", "--input", src, "--target", "it", "--model", tiny_adapter,
+                     "-o", tmp_path / "out.csv", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False, dtype=str)
+    assert out["text"].tolist() == ["Мы поддерживаем это решение.", "NA", "", "NaN"]
+    assert [label != "" for label in out["label"]] == [True, True, False, True]
+    assert f"{src}: not valid UTF-8; decoded as cp1251" in result.stderr
+    assert f"{src}: 1 row(s) with empty text left unscored (data rows 3)" in result.stderr
 
 
 def test_cli_errors_are_clear(tmp_path):

@@ -1,9 +1,12 @@
 """Tests for analysis.statements (who said what) and analysis.evaluate."""
+import warnings
+
 import pandas as pd
 import pytest
 
 from analysis import statements as st
 from analysis.evaluate import evaluate_statements, load_gold
+from analysis.io import InputProblem
 from analysis.schemas import SPEAKERS, STATEMENTS
 
 
@@ -79,11 +82,64 @@ def test_find_quotes_styles_and_stray_marks():
     assert st.find_quotes(running) == [(0, len(running))]
 
 
+def extract_with_messages(articles, nlp):
+    """extract_statements plus the InputProblem messages it emitted."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = st.extract_statements(articles, nlp=nlp)
+    return result, [str(w.message) for w in caught if issubclass(w.category, InputProblem)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Minister Anna Berg said ”we support the deployment” on Friday.", ["we support the deployment"]),
+    ("”\"", [""]),  # the smallest case that once raised KeyError
+    ("Han sa »vi stöder beslutet» i går.", ["vi stöder beslutet"]),  # Swedish guillemets
+    ("Er sagte »wir sind dafür« gestern.", ["wir sind dafür"]),  # German guillemets
+    ("Powiedział „to jest dobre” wczoraj.", ["to jest dobre"]),  # Polish „…”
+])
+def test_find_quotes_closing_marks_used_as_openers(text, expected):
+    assert [text[a + 1:b] for a, b in st.find_quotes(text)] == expected
+
+
+def test_secretary_of_state_is_a_role_not_an_organisation(nlp):
+    statements, _ = st.extract_statements(_articles(
+        a="U.S. Secretary of State Antony Blinken said that the talks would continue."), nlp=nlp)
+    assert statements[["speaker", "role", "organization", "country"]].values.tolist() == [
+        ["Antony Blinken", "Secretary of State", "", "United States"]]
+
+
+def test_swedish_quote_extracted(nlp):
+    text = "Minister Anna Berg said ”we support the deployment” on Friday."
+    statements, _ = st.extract_statements(_articles(a=text), nlp=nlp)
+    assert statements[["speaker", "text"]].values.tolist() == [["Anna Berg", "we support the deployment"]]
+
+
+def test_failing_article_is_named_and_skipped(nlp, monkeypatch):
+    run = st.Article.run
+
+    def run_or_fail(self, docs, spans):
+        if self.id == "bad":
+            next(iter(docs))  # fail after taking one of its Docs: the stream must stay aligned
+            raise KeyError("”")
+        return run(self, docs, spans)
+
+    monkeypatch.setattr(st.Article, "run", run_or_fail)
+    articles = _articles(a="Mayor Tim Cole said that the library would reopen.",
+                         bad="Rain fell.\n\nThe mayor said that it was wet.\n\nMore rain.",
+                         c="Judge Ann Hill said that the court would meet.")
+    articles["source"] = ["a.txt", "bad.txt", "c.txt"]
+    (statements, _), messages = extract_with_messages(articles, nlp)
+    assert statements[["article_id", "speaker"]].values.tolist() == [["a", "Tim Cole"], ["c", "Ann Hill"]]
+    assert messages == ["bad.txt: statement extraction failed (KeyError: '”'); article skipped"]
+
+
 def test_no_speakers_and_empty_text(nlp):
-    statements, speakers = st.extract_statements(
-        _articles(a="Rain fell all day. The match was postponed.", b=""), nlp=nlp)
+    articles = _articles(a="Rain fell all day. The match was postponed.", b="")
+    articles["source"] = ["a.txt", "b.txt"]
+    (statements, speakers), messages = extract_with_messages(articles, nlp)
     assert statements.empty and speakers.empty
     assert list(statements.columns) == list(STATEMENTS)
+    assert messages == ["a.txt: no statements found", "b.txt: no statements found"]
 
 
 def test_names_unified_across_corpus(nlp):
@@ -97,9 +153,33 @@ def test_parse_title_and_chunks():
     assert st.parse_title("US State Department spokesman") == (
         "spokesman", "US State Department", "United States")
     assert st.parse_title("The President of Kazakhstan") == ("President", "", "Kazakhstan")
+    assert st.parse_title("U.S. Secretary of State") == ("Secretary of State", "", "United States")
+    assert st.parse_title("Secretary of Defense") == ("Secretary of Defense", "", "")
     text = ("A sentence here. " * 50 + "\n") * 3
     spans = st.paragraph_chunks(text, limit=300)
     assert all(e - s <= 300 for s, e in spans) and len(spans) > 3
+
+
+def test_long_paragraph_is_cut_for_spacy():
+    text = "Mayor Tim Cole said that the library would reopen. " * 2000  # 100 KB, one paragraph
+    spans = st.paragraph_chunks(text)
+    assert all(e - s <= st.CHUNK_CHARS <= 5_000 for s, e in spans)
+    assert all(text[s:e].rstrip().endswith(".") for s, e in spans)  # cut at sentence ends
+    assert "".join(text[s:e] for s, e in spans).split() == text.split()
+
+
+def test_pipe_bounded_batches_by_characters():
+    batches = []
+
+    class FakeNlp:
+        def pipe(self, texts, batch_size):
+            batches.append(list(texts))
+            assert batch_size == len(batches[-1])
+            return iter(batches[-1])
+
+    texts = ["a" * n for n in (30, 30, 50, 10, 10, 10, 120, 5)]
+    assert list(st.pipe_bounded(FakeNlp(), iter(texts), max_chars=60)) == texts
+    assert [[len(t) for t in b] for b in batches] == [[30, 30], [50, 10], [10, 10], [120], [5]]
 
 
 def test_cli(tmp_path):
@@ -151,6 +231,9 @@ CONSTRUCTIONS = [
      [("official", "indirect", "the border")]),
     ("Coach Dina Ferris was blunt.\n\n“We were poor today. We must improve.\n\n“I take the blame,” Ferris said.",
      [("Dina Ferris", "direct", "We were poor"), ("Dina Ferris", "direct", "I take the blame")]),
+    # a clause that is mostly a short quote is reported speech, not a dropped scare quote
+    ("Mayor Tim Cole spoke on Monday. He said it was \"très nécessaire\".",
+     [("Tim Cole", "indirect", 'it was "très nécessaire"')]),
 ]
 
 
