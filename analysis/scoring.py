@@ -154,6 +154,27 @@ class Scorer:
         self.fingerprint = hash_files(files) if files else hashlib.sha256(str(model).encode()).hexdigest()[:16]
         self.model_id = f"{path.name if local else model}@{self.fingerprint[:8]}"
 
+    def windows(self, text, target, overlap=0.25):
+        """``text`` cut into overlapping windows that fit the model with ``target``.
+
+        A text that fits is returned whole (one window).  Longer texts are cut at
+        word-piece boundaries into windows of the free length, each overlapping the
+        previous one by ``overlap`` of it; ``score_texts`` pools their probabilities.
+        """
+        self.load()
+        if self.kind == "adapter":
+            first = self.template.format(target=target) if self.model.pair else ""
+        else:
+            first = max((h.format(target=target) for h in HYPOTHESES[self.task].values()), key=len)
+        budget = self.max_length - len(self.tokenizer(first, add_special_tokens=False)["input_ids"]) - 4
+        offsets = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        if len(offsets) <= budget:
+            return [text]
+        budget = max(budget, 8)
+        step = max(1, int(budget * (1 - overlap)))
+        starts = range(0, max(1, len(offsets) - budget + step), step)
+        return [text[offsets[i][0]:offsets[min(i + budget, len(offsets)) - 1][1]] for i in starts]
+
     # -- preprocess -> forward -> postprocess ---------------------------------------------
     def preprocess(self, texts, targets):
         """Yield (row positions, encoded batch) in length-sorted batches with dynamic padding."""
@@ -323,16 +344,30 @@ def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, prog
     if firsts:
         show = progress if progress is not None else len(firsts) > PROGRESS_MIN
         bar = tqdm(total=len(firsts), desc=f"scoring {task}", disable=not show)
-        u_texts = [texts.iat[i] for i in firsts]
         u_targets = [targets.iat[i] for i in firsts]
+        windows = [scorer.windows(texts.iat[i], t) for i, t in zip(firsts, u_targets)]
 
-        for idx, enc in scorer.preprocess(u_texts, u_targets):
-            p = scorer.postprocess(scorer.forward(enc))
-            for k, j in enumerate(idx):
+        def done(positions, p):
+            for k, j in enumerate(positions):
                 probs[firsts[j]] = p[k]
             if cache:
-                cache.put(scorer.fingerprint, task, [(u_targets[j], hashes[firsts[j]], p[k]) for k, j in enumerate(idx)])
-            bar.update(len(idx))
+                cache.put(scorer.fingerprint, task, [(u_targets[j], hashes[firsts[j]], p[k])
+                                                     for k, j in enumerate(positions)])
+            bar.update(len(positions))
+
+        whole = [j for j, w in enumerate(windows) if len(w) == 1]
+        for idx, enc in scorer.preprocess([windows[j][0] for j in whole], [u_targets[j] for j in whole]):
+            done([whole[k] for k in idx], scorer.postprocess(scorer.forward(enc)))
+        long = [j for j, w in enumerate(windows) if len(w) > 1]
+        if long:
+            warnings.warn(f"{source}: {len(long)} text(s) longer than the model reads at once "
+                          f"({scorer.max_length} word pieces) scored in overlapping windows, probabilities "
+                          f"averaged", RuntimeWarning)
+        for j in long:  # one text at a time, so each is cached as soon as it is scored
+            p = np.zeros((len(windows[j]), 3))
+            for idx, enc in scorer.preprocess(windows[j], [u_targets[j]] * len(windows[j])):
+                p[idx] = scorer.postprocess(scorer.forward(enc))
+            done([j], p.mean(axis=0, keepdims=True))
         bar.close()
         for i in todo:
             probs[i] = probs[unique[(targets.iat[i], hashes[i])]]

@@ -330,3 +330,21 @@ def test_shipped_adapters_load_with_calibration():
     assert list(out["label"]) == ["positive", "negative"]
     assert not scoring.get_scorer("sentiment").model.training
 
+
+
+def test_long_text_is_scored_in_windows_and_pooled(tiny_adapter, tmp_path):
+    scorer = scoring.get_scorer("stance", tiny_adapter, "fp32")
+    long_text = " ".join(f"We oppose it strongly, point {i}." for i in range(60))
+    windows = scorer.windows(long_text, "the plan")
+    assert len(windows) > 3 and scorer.windows("We oppose it.", "the plan") == ["We oppose it."]
+    assert windows[0].startswith("We oppose") and long_text.endswith(windows[-1])
+    assert all(w in long_text for w in windows)
+    for w in windows:  # each window fits beside the target without truncation
+        assert len(scorer.tokenizer("the plan", w)["input_ids"]) <= scorer.max_length
+    with pytest.warns(RuntimeWarning, match="1 text.*overlapping windows"):
+        out = scoring.score_texts(pd.DataFrame({"text": [long_text]}), "stance", target="the plan",
+                                  model=tiny_adapter, cache_dir=tmp_path, precision="fp32", source="long.csv")
+    parts = scoring.score_texts(pd.DataFrame({"text": windows}), "stance", target="the plan", model=tiny_adapter,
+                                cache_dir=None, precision="fp32")
+    expected = parts[["p_favor", "p_against", "p_neutral"]].to_numpy().mean(axis=0)
+    assert out[["p_favor", "p_against", "p_neutral"]].to_numpy()[0] == pytest.approx(expected, abs=1e-5)
