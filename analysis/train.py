@@ -39,10 +39,10 @@ TASKS = {
 # The recipe each committed adapter was trained with: the CLI's defaults, so that
 # ``python -m analysis train TASK --data DIR`` reproduces it.
 RECIPES = {
-    "stance": {"epochs": 5, "batch_size": 32, "lr": 1e-3, "max_length": 96, "cap": 3500, "r": 16, "dropout": 0.0,
-               "bf16": True},
-    "sentiment": {"epochs": 4, "batch_size": 32, "lr": 1e-3, "max_length": 128, "cap": 8000, "r": 16, "dropout": 0.0,
-                  "bf16": True},
+    "stance": {"base": "mpnet", "epochs": 3, "batch_size": 32, "lr": 5e-4, "max_length": 96, "cap": 250,
+               "mix": {"news_statements": 2747}, "swaps": 0.75, "r": 16, "dropout": 0.0, "bf16": True},
+    "sentiment": {"base": "minilm", "epochs": 3, "batch_size": 32, "lr": 1e-3, "max_length": 128, "cap": 5000,
+                  "mix": {"news_statements": 5000}, "swaps": 0.0, "r": 16, "dropout": 0.0, "bf16": True},
 }
 LABEL_ALIASES = {"none": "neutral"}
 
@@ -334,6 +334,8 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
             sched.step()
             opt.zero_grad()
             step += 1
+            if step % 50 == 0:
+                log(f"  step {step}/{total} loss {loss.item():.3f} ({time.time() - started:.0f}s)")
         score, parts = selection_score(check, predict_logits(model, tokenizer, check, device=device, bf16=bf16),
                                        len(spec["labels"]))
         log(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f} dev macro-F1 news/shared "

@@ -83,11 +83,15 @@ def test_temperature_fitting_lowers_overconfidence():
 
 @pytest.mark.parametrize("task", sorted(train.TASKS))
 def test_committed_adapters_were_trained_with_the_cli_defaults(task):
-    # The model cards say `python -m analysis train TASK --data DIR` reproduces them.
+    # The model cards say `python -m analysis train TASK --data DIR...` reproduces them.
+    from analysis.classifier import resolve_base
+
     settings = json.loads((train.ADAPTERS_DIR / task / "training.json").read_text())
     recipe = train.RECIPES[task]
+    assert settings["base"] == resolve_base(recipe["base"])
     assert (settings["epochs"], settings["batch_size"], settings["lr"], settings["max_length"],
-            settings["cap_per_dataset_per_epoch"], settings["lora_r"], settings["dropout"],
-            settings["bf16_autocast"]) == (
-        recipe["epochs"], recipe["batch_size"], recipe["lr"], recipe["max_length"], recipe["cap"], recipe["r"],
-        recipe["dropout"], recipe["bf16"])
+            settings["cap_per_dataset_per_epoch"], settings["mix"], settings["swaps"], settings["lora_r"],
+            settings["dropout"], settings["bf16_autocast"]) == (
+        recipe["epochs"], recipe["batch_size"], recipe["lr"], recipe["max_length"], recipe["cap"], recipe["mix"],
+        recipe["swaps"], recipe["r"], recipe["dropout"], recipe["bf16"])
+    assert "news_statements" in settings["data"]
