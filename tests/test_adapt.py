@@ -200,3 +200,40 @@ def test_labeller_saves_each_click_at_once_and_resumes(tmp_path):
     resumed = Labeller(statements, TARGET, path)
     assert [row["text"] for row in resumed.queue] == ["Two."]
     assert len(adapt.read_labels(path, "stance")) == 2
+
+
+# -- notebook 04 ---------------------------------------------------------------------------
+NOTEBOOK = ROOT / "notebooks" / "04_adapt_to_your_target.ipynb"
+
+
+def test_notebook_04_is_stripped_and_opens_with_a_title_then_parameters():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    title, params = nb.cells[:2]
+    assert title.cell_type == "markdown" and title.source.startswith("# 04")
+    assert params.cell_type == "code" and "parameters" in params.metadata.get("tags", [])
+    for var in ("articles", "target", "model", "labels", "labels_file", "adapted_dir", "n_suggest"):
+        assert f"\n{var} = " in f"\n{params.source}", var
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_04_adapts_on_the_seed_headlessly(tmp_path):
+    import nbformat
+    import papermill
+
+    from analysis.build import ensure_kernel
+
+    executed = tmp_path / "04.ipynb"
+    papermill.execute_notebook(NOTEBOOK, executed, kernel_name=ensure_kernel(), cwd=str(ROOT), progress_bar=False,
+                               parameters={"labels": str(FIXTURES / "seed_labels.csv"),
+                                           "adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5})
+    report = json.loads((tmp_path / "adapted" / "adapt.json").read_text())
+    assert report["n_labels"] == 13 and report["targets"] == [
+        "the deployment of CSTO forces to Kazakhstan in January 2022"]
+    nb = nbformat.read(executed, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not any(o.get("output_type") == "error" for o in outputs)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # figure 1 before and after
+    assert any("cross-validated macro-F1" in o.get("text", "") for o in outputs)
