@@ -16,7 +16,9 @@ How ``adapt`` works, and why it is fast on a 2-core CPU whatever the base encode
    one (target, text) stay in one fold), where each fold picks its own ``lam`` on its
    training rows only. Adapted and base model are scored on the same held-out folds.
 4. ``DIR`` gets the base adapter files, the new head, ``classifier.json`` with a
-   temperature fitted on the out-of-fold predictions, ``adapt.json`` and ``MODEL_CARD.md``.
+   temperature fitted on the out-of-fold predictions (never below the base's: a few dozen
+   labels can show a model overconfident, but are too few to make it sharper),
+   ``adapt.json`` and ``MODEL_CARD.md``.
    Its fingerprint differs from the base's, so cached scores never mix.
 
 A labels CSV has ``text`` and ``label`` columns, plus ``target`` for stance (else
@@ -288,7 +290,8 @@ def adapt(labels, task, out_dir, model=None, folds_k=5, seed=0, progress=True, l
               "label_counts": labels["label"].value_counts().reindex(LABELS[task], fill_value=0).to_dict(),
               "targets": sorted(set(labels["target"]) - {""}), "folds": k,
               **compare(y, adapted_logits, base_logits, seed=seed),
-              "penalty": float(lam), "temperature": round(fit_temperature(adapted_logits, y), 3)}
+              "penalty": float(lam), "temperature": round(max(fit_temperature(adapted_logits, y),
+                                                              classifier.temperature), 3)}
     report["seconds"] = round(time.perf_counter() - start, 1)
     _write_model(base_dir, out_dir, W, b, report, labels_path)
     return report
@@ -361,7 +364,7 @@ def model_card(report, labels_path=None):
 | labels | `{report['labels_file'] or '(in memory)'}` (sha256 {_sha(labels_path)}), {report['n_labels']} rows: {counts} |
 | targets | {'; '.join(report['targets']) or '(sentiment: none)'} |
 | what changed | only the linear head, refitted on the frozen encoder's features; {penalty} |
-| temperature | {report['temperature']} (fitted on the cross-validated predictions) |
+| temperature | {report['temperature']} (fitted on the cross-validated predictions, at least the base's) |
 | {report['folds']}-fold CV macro-F1, adapted | {report['cv_macro_f1_adapted']:.3f} |
 | {report['folds']}-fold CV macro-F1, base model | {report['cv_macro_f1_base']:.3f} |
 | share of bootstrap resamples where adapted beats base | {report['bootstrap_share_adapted_better']:.2f} |

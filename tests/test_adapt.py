@@ -14,7 +14,7 @@ import pytest
 
 from analysis import adapt, scoring
 from analysis.build import ROOT
-from analysis.classifier import ADAPTERS_DIR, fingerprint
+from analysis.classifier import ADAPTERS_DIR, fingerprint, read_config
 
 FIXTURES = ROOT / "tests" / "fixtures" / "adapt"
 TARGET = "the city congestion charge"
@@ -123,6 +123,8 @@ def test_adapt_writes_a_scoring_model_with_its_card(adapted, tmp_path):
     card = (out / "MODEL_CARD.md").read_text()
     assert str(ADAPTERS_DIR / "stance") in card and f"{report['cv_macro_f1_base']:.3f}" in card
     assert fingerprint(out) != fingerprint(ADAPTERS_DIR / "stance")
+    config = json.loads((out / "classifier.json").read_text())
+    assert config["temperature"] == report["temperature"] >= read_config(ADAPTERS_DIR / "stance")["temperature"]
     scoring.clear_scorers()
     scored = scoring.score_texts(pd.DataFrame({"text": ["The charge must go."]}), "stance", target=TARGET,
                                  model=out, cache_dir=tmp_path)
