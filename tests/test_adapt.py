@@ -237,5 +237,6 @@ def test_notebook_04_adapts_on_the_seed_headlessly(tmp_path):
     nb = nbformat.read(executed, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not any(o.get("output_type") == "error" for o in outputs)
+    assert not any("Warning" in o.get("text", "") for o in outputs if o.get("name") == "stderr")
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # figure 1 before and after
     assert any("cross-validated macro-F1" in o.get("text", "") for o in outputs)
