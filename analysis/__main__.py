@@ -16,6 +16,8 @@ COMMANDS = {
     "score": ("analysis.scoring", "score a CSV's text column for stance or sentiment"),
     "stance": ("analysis.speakers", "stance and sentiment per speaker toward a target"),
     "figures": ("analysis.build", "run the notebooks headlessly and write every figure"),
+    "adapt": ("analysis.adapt", "refit a model on your own labelled statements, with a cross-validated estimate"),
+    "suggest": ("analysis.adapt", "pick the statements most worth labelling next"),
 }
 
 

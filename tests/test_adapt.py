@@ -1,0 +1,242 @@
+"""Adapting a model to one's own labels: reading labels, the head refit, the CV estimate,
+the adapted folder, suggest, the labelling widget, and the CLI's bad-input errors.
+
+End-to-end tests use the shipped stance adapter on hand-written labels
+(``tests/fixtures/adapt/labels.csv``: a made-up congestion charge, 6 rows per label).
+"""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import adapt, scoring
+from analysis.build import ROOT
+from analysis.classifier import ADAPTERS_DIR, fingerprint, read_config
+
+FIXTURES = ROOT / "tests" / "fixtures" / "adapt"
+TARGET = "the city congestion charge"
+
+
+def write(tmp_path, text, name="labels.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+# -- reading labels ----------------------------------------------------------------------
+def test_read_labels_normalises_labels_skips_blank_ones_and_fills_the_target(tmp_path):
+    path = write(tmp_path, "text,label,extra\nGood plan.,Favor,x\nBad plan.,none,y\nLater.,,z\n\nAwful.,against,w\n")
+    labels = adapt.read_labels(path, "stance", target="the plan")
+    assert labels.to_dict("list") == {"target": ["the plan"] * 3, "text": ["Good plan.", "Bad plan.", "Awful."],
+                                      "label": ["favor", "neutral", "against"]}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("text,label\nGood.,favor\nBad.,against,extra\n", "row 2: 3 fields, the header has 2"),
+    ('text,label\nGood.,favor\n"Bad.,against\n', "not a readable UTF-8 CSV"),
+    ("text,label\nGood.,favor\nBad.,sideways\n", "row 2: unknown label 'sideways'"),
+    ("text,label\nGood.,favor\nFine.,favor\n", "at least 2 classes"),
+    ("text,label\nGood.,favor\n  ,against\n", "row 2: empty text"),
+    ("words,label\nGood.,favor\n", "no 'text' column"),
+    ("", "empty file"),
+])
+def test_bad_labels_name_the_file_and_row(tmp_path, content, message):
+    path = write(tmp_path, content)
+    with pytest.raises(adapt.AdaptError, match=message) as info:
+        adapt.read_labels(path, "stance", target="the plan")
+    assert str(info.value).startswith(f"{path}: ")
+
+
+def test_stance_labels_need_a_target(tmp_path):
+    path = write(tmp_path, "text,label\nGood.,favor\nBad.,against\n")
+    with pytest.raises(adapt.AdaptError, match="no 'target' column; give the target with --target"):
+        adapt.read_labels(path, "stance")
+    path = write(tmp_path, "target,text,label\nthe plan,Good.,favor\n,Bad.,against\n")
+    with pytest.raises(adapt.AdaptError, match="row 2: empty target"):
+        adapt.read_labels(path, "stance")
+    assert list(adapt.read_labels(path, "stance", target="T")["target"]) == ["the plan", "T"]
+
+
+def test_adapt_cli_exits_2_on_bad_labels_and_writes_nothing(tmp_path):
+    path = write(tmp_path, "text,label\nGood.,favor\nBad.,maybe\n")
+    result = cli("adapt", "--task", "stance", "--labels", path, "--target", "T", "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {path}: row 2: unknown label 'maybe' (use favor, against, neutral)"
+    assert not (tmp_path / "out").exists()
+
+
+# -- folds, head, estimate -------------------------------------------------------------
+def test_folds_are_stratified_and_keep_copies_together():
+    y = np.array([0] * 10 + [1] * 10)
+    groups = np.array([f"t{i // 2}" for i in range(20)])  # every text twice
+    fold = adapt.folds(y, groups, k=5)
+    assert all(len(set(fold[groups == g])) == 1 for g in set(groups))
+    for label in (0, 1):
+        assert sorted(np.bincount(fold[y == label], minlength=5)) == [2, 2, 2, 2, 2]
+
+
+def test_fit_head_moves_from_the_base_only_as_far_as_the_penalty_lets_it():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 8))
+    y = (X[:, 0] > 0).astype(int)
+    W0, b0 = np.zeros((3, 8)), np.zeros(3)
+    W, b = adapt.fit_head(X, y, W0, b0, np.inf)
+    assert np.array_equal(W, W0) and np.array_equal(b, b0)
+    weak, _ = adapt.fit_head(X, y, W0, b0, 1e-3)
+    strong, _ = adapt.fit_head(X, y, W0, b0, 10.0)
+    assert np.linalg.norm(strong) < np.linalg.norm(weak)
+    assert ((X @ weak.T).argmax(1) == y).mean() > 0.95
+
+
+def test_compare_calls_a_clear_gain_helped_and_a_tie_no_gain():
+    y = np.array([0, 1, 2] * 20)
+    right, wrong = np.eye(3)[y], np.eye(3)[(y + 1) % 3]
+    half = np.where((np.arange(60) % 2 == 0)[:, None], right, wrong)
+    assert adapt.compare(y, right, half)["verdict"] == "helped"
+    assert adapt.compare(y, half, right)["verdict"] == "hurt"
+    assert adapt.compare(y, half, half)["verdict"] == "no clear gain"
+
+
+# -- end to end with the shipped stance adapter -------------------------------------------
+@pytest.fixture(scope="module")
+def adapted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("adapted") / "congestion"
+    result = cli("adapt", "--task", "stance", "--labels", FIXTURES / "labels.csv", "--target", TARGET, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out, result.stderr
+
+
+def test_adapt_writes_a_scoring_model_with_its_card(adapted, tmp_path):
+    out, stderr = adapted
+    report = json.loads((out / "adapt.json").read_text())
+    assert report["n_labels"] == 18 and report["label_counts"] == {"favor": 6, "against": 6, "neutral": 6}
+    assert report["folds"] == 5 and report["targets"] == [TARGET]
+    assert f"5-fold cross-validated macro-F1 on your 18 labels: adapted {report['cv_macro_f1_adapted']:.3f}" in stderr
+    card = (out / "MODEL_CARD.md").read_text()
+    assert str(ADAPTERS_DIR / "stance") in card and f"{report['cv_macro_f1_base']:.3f}" in card
+    assert fingerprint(out) != fingerprint(ADAPTERS_DIR / "stance")
+    config = json.loads((out / "classifier.json").read_text())
+    assert config["temperature"] == report["temperature"] >= read_config(ADAPTERS_DIR / "stance")["temperature"]
+    scoring.clear_scorers()
+    scored = scoring.score_texts(pd.DataFrame({"text": ["The charge must go."]}), "stance", target=TARGET,
+                                 model=out, cache_dir=tmp_path)
+    assert scored["model"].iat[0].startswith("congestion@") and scored["label"].iat[0] in adapt.LABELS["stance"]
+
+
+def test_adapting_on_contradictory_labels_is_reported_as_not_helping(tmp_path):
+    rows = pd.read_csv(FIXTURES / "labels.csv", keep_default_na=False).head(12)
+    flipped = rows.assign(label=rows["label"].map({"favor": "against", "against": "favor", "neutral": "favor"}))
+    labels = pd.concat([rows, flipped]).assign(target=TARGET)  # every text labelled two different ways
+    report = adapt.adapt(labels[["target", "text", "label"]].reset_index(drop=True), "stance", tmp_path / "m",
+                         progress=False)
+    assert report["verdict"] != "helped"
+    assert report["cv_macro_f1_adapted"] <= report["cv_macro_f1_base"] + adapt.MIN_GAIN
+
+
+def test_adapt_refuses_to_overwrite_the_base_or_a_foreign_folder(tmp_path):
+    labels = adapt.read_labels(FIXTURES / "labels.csv", "stance", target=TARGET)
+    with pytest.raises(adapt.AdaptError, match="refusing to overwrite"):
+        adapt.adapt(labels, "stance", ADAPTERS_DIR / "stance")
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(adapt.AdaptError, match="not an adapted model"):
+        adapt.adapt(labels, "stance", tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+# -- suggest ---------------------------------------------------------------------------
+def test_pick_prefers_uncertain_rows_but_not_two_copies_or_one_speaker():
+    X = np.array([[1.0, 0, 0], [1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
+    uncertainty = np.array([0.9, 0.9, 0.5, 0.4])
+    assert adapt.pick(X, uncertainty, np.array(["a", "b", "c", "d"]), 2) == [0, 2]
+    X = np.eye(4)
+    assert adapt.pick(X, np.array([0.9, 0.8, 0.7, 0.6]), np.array(["a", "a", "b", "c"]), 2) == [0, 2]
+
+
+def test_suggest_cli_writes_a_labels_template_without_labelled_statements(tmp_path):
+    statements = pd.read_csv(FIXTURES / "labels.csv", keep_default_na=False).drop(columns="label")
+    statements.to_csv(tmp_path / "statements.csv", index=False)
+    labelled = write(tmp_path, "text,label\nThe charge is a fair price for the damage traffic does.,favor\n",
+                     "done.csv")
+    result = cli("suggest", "--input", tmp_path / "statements.csv", "--target", TARGET, "-n", 5,
+                 "--labelled", labelled, "-o", tmp_path / "to_label.csv")
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(tmp_path / "to_label.csv", keep_default_na=False)
+    assert list(out.columns[:8]) == ["target", "text", "label", "guess", "p_favor", "p_against", "p_neutral",
+                                     "uncertainty"]
+    assert len(out) == 5 and out["text"].is_unique and (out["label"] == "").all() and (out["target"] == TARGET).all()
+    assert "The charge is a fair price for the damage traffic does." not in set(out["text"])
+    assert np.allclose(out[["p_favor", "p_against", "p_neutral"]].sum(1), 1, atol=1e-3)
+    assert out["speaker"].nunique() >= 4
+
+
+def test_suggest_cli_exits_2_on_a_file_without_text(tmp_path):
+    write(tmp_path, "words\nhello\n", "statements.csv")
+    result = cli("suggest", "--input", tmp_path / "statements.csv", "--target", "T", "-o", tmp_path / "o.csv")
+    assert result.returncode == 2 and f"error: {tmp_path / 'statements.csv'}: input has no 'text' column" in result.stderr
+
+
+# -- the labelling widget --------------------------------------------------------------
+def test_labeller_saves_each_click_at_once_and_resumes(tmp_path):
+    from analysis.widgets import Labeller
+
+    statements = pd.DataFrame({"text": ["One.", "Two.", "Three."], "speaker": ["A", "B", "C"],
+                               "guess": ["favor", "neutral", "against"]})
+    path = tmp_path / "labels" / "mine.csv"
+    labeller = Labeller(statements, TARGET, path)
+    labeller.buttons["favor"].click()
+    assert pd.read_csv(path).to_dict("records") == [{"target": TARGET, "text": "One.", "label": "favor",
+                                                     "speaker": "A"}]
+    labeller.buttons["skip"].click()
+    labeller.buttons["against"].click()
+    assert list(pd.read_csv(path)["label"]) == ["favor", "against"]
+    assert labeller.count.value.startswith("2 labelled (favor 1, against 1, neutral 0)")
+    assert labeller.buttons["favor"].disabled  # nothing left
+    resumed = Labeller(statements, TARGET, path)
+    assert [row["text"] for row in resumed.queue] == ["Two."]
+    assert len(adapt.read_labels(path, "stance")) == 2
+
+
+# -- notebook 04 ---------------------------------------------------------------------------
+NOTEBOOK = ROOT / "notebooks" / "04_adapt_to_your_target.ipynb"
+
+
+def test_notebook_04_is_stripped_and_opens_with_a_title_then_parameters():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    title, params = nb.cells[:2]
+    assert title.cell_type == "markdown" and title.source.startswith("# 04")
+    assert params.cell_type == "code" and "parameters" in params.metadata.get("tags", [])
+    for var in ("articles", "target", "model", "labels", "labels_file", "adapted_dir", "n_suggest"):
+        assert f"\n{var} = " in f"\n{params.source}", var
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_04_adapts_on_the_seed_headlessly(tmp_path):
+    import nbformat
+    import papermill
+
+    from analysis.build import ensure_kernel
+
+    executed = tmp_path / "04.ipynb"
+    papermill.execute_notebook(NOTEBOOK, executed, kernel_name=ensure_kernel(), cwd=str(ROOT), progress_bar=False,
+                               parameters={"labels": str(FIXTURES / "seed_labels.csv"),
+                                           "adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5})
+    report = json.loads((tmp_path / "adapted" / "adapt.json").read_text())
+    assert report["n_labels"] == 13 and report["targets"] == [
+        "the deployment of CSTO forces to Kazakhstan in January 2022"]
+    nb = nbformat.read(executed, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not any(o.get("output_type") == "error" for o in outputs)
+    assert not any("Warning" in o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # figure 1 before and after
+    assert any("cross-validated macro-F1" in o.get("text", "") for o in outputs)
