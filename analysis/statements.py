@@ -63,8 +63,25 @@ REPORT_VERBS = {
     "pledge", "guarantee", "recommend", "propose", "demand", "agree", "hope", "fear",
     "expect", "reckon", "testify", "specify", "inform", "advise", "counter", "retort",
     "lament", "boast", "indicate", "signal",
+    # speech acts and attitudes: requests, appeals, praise and blame
+    "appeal", "thank", "criticize", "criticise", "condemn", "express", "voice", "dismiss",
+    "downplay", "request", "doubt", "draw", "welcome", "reject", "renew", "question", "describe",
 }
-CONTENT_VERBS = {"urge", "call", "deny", "warn", "announce", "claim", "promise", "vow"}
+BASIC_CONTENT_VERBS = {"urge", "call", "deny", "warn", "announce", "claim", "promise", "vow"}
+CONTENT_VERBS = {"urge", "call", "deny", "warn", "announce", "claim", "promise", "vow",
+                 "appeal", "thank", "criticize", "criticise", "condemn", "express", "voice",
+                 "dismiss", "downplay", "request", "ask", "demand", "draw", "welcome", "reject",
+                 "renew", "doubt", "question", "suggest", "describe"}
+# Content verbs whose bare short object is a reaction, not a statement ("rejected the
+# criticism", "welcomed the figures"): they need an object of MIN_OBJECT_TOKENS or more.
+WEAK_CONTENT_VERBS = {"reject", "welcome", "dismiss", "question", "doubt", "announce"}
+MIN_OBJECT_TOKENS = 3
+# Content verbs that need a particular complement: "asked X for help / to leave",
+# "drew attention to", "renewed his call for", "expressed hope / voiced concern".
+NEEDS_COMPLEMENT = {"ask": {"for", "xcomp", "ccomp"}, "appeal": {"xcomp"}, "draw": {"attention"}, "renew": {"call", "appeal"},
+                    "express": {"dobj"}, "voice": {"dobj"}}
+# Prepositions that carry what a content verb reports ("appealed to X for help").
+CONTENT_PREPS = {"for", "on", "of", "to", "over", "about", "against", "as", "at"}
 # Endings of occupation nouns that head a name ("Astronaut Sunita Williams").
 OCCUPATION_SUFFIXES = ("ist", "naut", "ician", "ographer", "ologist", "er", "or", "ian", "ant")
 POSITION_NOUNS = {"position", "view", "opinion", "stance", "belief"}
@@ -896,12 +913,33 @@ class Article:
                     return [t.head]
         return []
 
+    @staticmethod
+    def _object_content(verb):
+        """What a content verb reports when it has no clause: its object and
+        prepositional complements ("urged X to ...", "appealed to X for help",
+        "described X as Y"), [] when the verb lacks what it needs (see
+        NEEDS_COMPLEMENT, WEAK_CONTENT_VERBS)."""
+        lemma = verb.lemma_
+        preps = ("for", "on", "of") if lemma in BASIC_CONTENT_VERBS else CONTENT_PREPS
+        comp = [c for c in verb.children if c.dep_ in ("xcomp", "dobj", "prep", "dative")
+                and c.i > verb.i and not (c.dep_ in ("prep", "dative") and (
+                    c.lower_ not in preps or any(g.ent_type_ in ("DATE", "TIME") for g in c.children)))]
+        need = NEEDS_COMPLEMENT.get(lemma)
+        if need is not None:
+            have = {c.dep_ for c in comp} | {c.lower_ for c in comp if c.dep_ == "prep"} | \
+                {c.lemma_ for c in comp if c.dep_ == "dobj"}
+            if not need & have:
+                return []
+        if lemma in WEAK_CONTENT_VERBS and all(c.dep_ == "dobj" for c in comp) and \
+                sum(len(list(c.subtree)) for c in comp) < MIN_OBJECT_TOKENS:
+            return []
+        return comp
+
     def _content(self, doc, verb):
         """Token span (i, j) of what ``verb`` reports, else None."""
         comp = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis")] or self._that_clause(verb)
         if not comp and verb.lemma_ in CONTENT_VERBS:
-            comp = [c for c in verb.children if c.dep_ in ("xcomp", "dobj", "prep")
-                    and c.i > verb.i and not (c.dep_ == "prep" and c.lower_ not in ("for", "on", "of"))]
+            comp = self._object_content(verb)
             if verb.lemma_ == "call" and not comp:
                 return None
         if not comp:
