@@ -126,6 +126,14 @@ ROLE_SYNONYMS = {
     "spokesman": {"spokesman", "spokesperson", "press secretary"},
     "spokeswoman": {"spokeswoman", "spokesperson", "press secretary"},
 }
+# Plural nouns for unnamed groups of people, named by their description ("Treasury officials").
+PEOPLE_GROUPS = {"official", "expert", "analyst", "campaigner", "resident", "witness", "protester",
+                 "protestor", "scientist", "researcher", "doctor", "critic", "prosecutor", "investigator",
+                 "source", "observer", "lawmaker", "diplomat", "activist", "economist", "politician",
+                 "leader", "minister", "worker", "student", "farmer", "villager", "voter", "opponent",
+                 "supporter", "demonstrator", "commentator", "strategist", "officer", "soldier"}
+# Role nouns by which an unnamed person speaks for someone else ("his spokesman said").
+SPOKESPERSONS = {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "envoy"}
 GROUP_NOUNS = {"official", "officials", "ministry", "government", "police", "authorities",
                "embassy", "spokesperson", "company", "agency", "department", "office",
                "administration", "committee", "council", "court", "army", "military",
@@ -133,12 +141,16 @@ GROUP_NOUNS = {"official", "officials", "ministry", "government", "police", "aut
                "campaigners", "residents", "witnesses", "protesters", "scientists",
                "researchers", "doctors", "critics", "prosecutors", "investigators",
                "group", "groups", "sources", "observers", "lawmakers", "firm", "airline",
-               "bank", "club", "team", "charity", "regulator", "broadcaster"}
+               "bank", "club", "team", "charity", "regulator", "broadcaster",
+               "demonstrators", "protestors", "activists", "diplomats", "politicians", "economists",
+               "commentators", "workers", "students", "voters", "opponents", "supporters"}
 # Nouns by which a text refers back to an organisation it named ("the company").
 ORG_ANAPHORS = {"company", "firm", "group", "organisation", "organization", "agency",
                 "airline", "carrier", "bank", "club", "team", "party", "union", "charity",
                 "regulator", "broadcaster", "operator", "manufacturer", "retailer",
-                "ministry", "department", "institute", "university", "alliance", "bloc"}
+                "ministry", "department", "institute", "university", "alliance", "bloc",
+                "administration", "government", "cabinet", "force"}
+GOVERNMENT_NOUNS = {"administration", "government", "cabinet"}
 ORG_WORDS = {"ministry", "department", "house", "council", "organization", "organisation",
              "committee", "agency", "office", "bank", "union", "party", "court", "army",
              "university", "institute", "commission", "parliament", "duma", "senate",
@@ -169,6 +181,13 @@ COUNTRIES = {
     "sweden": "Sweden", "norwegian": "Norway", "norway": "Norway", "irish": "Ireland",
     "ireland": "Ireland", "european": "", "eu": "",
 }
+# Adjectives of nationality: never a speaker or a party on their own ("Kazakh").
+DEMONYMS = {"american", "british", "russian", "chinese", "french", "german", "ukrainian", "kazakh",
+            "kazakhstani", "armenian", "indian", "japanese", "italian", "spanish", "canadian",
+            "brazilian", "turkish", "iranian", "israeli", "polish", "belarusian", "australian",
+            "mexican", "korean", "south korean", "north korean", "egyptian", "nigerian", "kenyan",
+            "dutch", "swedish", "norwegian", "irish", "european", "kyrgyz", "tajik", "uzbek",
+            "georgian", "azerbaijani", "syrian", "afghan", "pakistani"}
 # Seats of government and national institutions that stand for their country: they
 # give an organisation or title its country but stay part of the organisation's name.
 INSTITUTION_COUNTRIES = {
@@ -624,7 +643,7 @@ class Article:
                     entity.gender = PRONOUN_GENDER[doc[j2].lower_]
                 entity.gender = entity.gender or name_gender(entity.name)
             elif label in ("ORG", "GPE", "NORP", "FAC") or label == "":
-                if label == "NORP" or (label == "" and not any(
+                if label == "NORP" or doc[i:j].text.lower() in DEMONYMS or (label == "" and not any(
                         t.lower_ in ORG_WORDS for t in doc[i:j])):
                     continue  # demonyms and unknown proper nouns are not parties
                 entity = self._org(doc[i:j], label or "ORG")
@@ -777,6 +796,9 @@ class Article:
         m = self._mention_at(doc, p, token)
         # a singular role noun stands for one person; plural ones ("officials") are groups
         role_head = (low in ROLE_WORDS or token.lemma_.lower() in ROLE_WORDS) and token.tag_ != "NNS"
+        if m is not None and m.entity.kind == "org" and token.tag_ == "NNS" and \
+                token.lemma_.lower() in PEOPLE_GROUPS and m.i != token.i:
+            m = None  # "Treasury officials", "health officials in Romania": a described group
         if m is not None and (m.entity.kind == "person" or not role_head and not any(
                 mm.entity.kind == "person" and mm.i >= token.left_edge.i and mm.j <= token.right_edge.i + 1
                 for mm in self.mentions.get(p, []))):
@@ -785,11 +807,12 @@ class Article:
                      if t.i <= token.i or t.dep_ in ("prep", "pobj", "det", "compound", "amod")]
         phrase = doc[min(t.i for t in np_tokens):max(t.i for t in np_tokens) + 1].text
         if role_head:
-            det = [c for c in token.children if c.dep_ == "det"]
+            det = [c for c in token.children if c.dep_ in ("det", "poss")]
+            principal = self._principal(doc, p, base, token, exclude) if det and det[0].lower_ != "the" else None
+            if principal is not None:  # "his spokesman", "a spokeswoman for the ministry"
+                return principal[0], principal[1], phrase
             if det and det[0].lower_ in ("a", "an"):
-                orgs = [mm for mm in self.mentions.get(p, []) if mm.entity.kind == "org"
-                        and token.i <= mm.i <= token.right_edge.i]
-                return (orgs[0].entity, 0.7, phrase) if orgs else (None, 0.0, "")
+                return self._indefinite_role(doc, p, pos, token, phrase)
             e, conf = self.resolve_role(phrase, pos, p)
             if e is None and m is not None:
                 return m.entity, 0.8, m.surface
@@ -798,15 +821,73 @@ class Article:
                 return self.entities.setdefault("role:" + name.lower(), Entity(name, "person")), 0.4, name
             return e, conf, phrase
         if token.lemma_.lower() in GROUP_NOUNS or low in GROUP_NOUNS:
-            name = re.sub(r"^(the|a|an)\s+", "", doc[token.left_edge.i:token.i + 1].text, flags=re.I)
+            name = re.sub(r"^(the|a|an|some|many|several)\s+", "", self._group_phrase(token), flags=re.I)
             named = self.resolve_org_anaphor(token, pos)
             if named is not None:
                 return named, 0.6, name
+            if " " not in name:  # bare "protesters": the group the article described before
+                described = [e for e in self.entities.values() if e.kind == "org" and e.last < pos
+                             and e.name.lower().endswith(" " + name.lower()) and e.name[:1].isupper()]
+                if described:
+                    return max(described, key=lambda e: e.last), 0.5, name
             key = "org:" + name.lower()
-            return self.entities.setdefault(key, Entity(name, "org")), 0.6, name
+            entity = self.entities.setdefault(key, Entity(name, "org"))
+            entity.last = max(entity.last, pos)
+            if name[:1].isupper() or name.lower() in ORG_WORDS:  # "Police", "Kazakh protesters"
+                bisect.insort(entity.positions, pos)
+            return entity, 0.6, name
+        if low in COUNTRIES:  # a demonym or country word alone is never a speaker
+            return None, 0.0, ""
         if token.pos_ == "PROPN" and token.text[:1].isupper() and low not in COUNTRIES:
             return self._unlisted_name(token, pos)
         return None, 0.0, ""
+
+    def _principal(self, doc, p, base, token, exclude=None):
+        """For an unnamed spokesperson ("his spokesman", "a spokeswoman for the
+        ministry", "Putin's spokesman"): (Entity, conf) of whom they speak for, else None."""
+        if token.lemma_.lower() not in SPOKESPERSONS:
+            return None
+        for c in token.children:
+            target = c if c.dep_ == "poss" else next(
+                (g for g in c.children if g.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ in ("for", "of") else None
+            if target is None:
+                continue
+            entity, conf, _ = self.speaker_of(doc, p, base, target, exclude)
+            if entity is None:  # "a spokesperson for the force"
+                entity, conf = self.resolve_org_anaphor(target, base + target.idx), 0.6
+            if entity is not None:
+                return entity, round(conf * 0.9, 2)
+        return None
+
+    def _indefinite_role(self, doc, p, pos, token, phrase):
+        """'an official', 'a UK Foreign Office official', 'a senior Kazakh official'
+        -> (Entity, conf, surface): the organisation named in the phrase, else the
+        organisation named just before in the paragraph, else the described role."""
+        lo, hi = token.left_edge.i, token.right_edge.i
+        orgs = [mm for mm in self.mentions.get(p, []) if mm.entity.kind == "org" and lo <= mm.i <= hi
+                and mm.entity.label != "GPE"]
+        if orgs:
+            return orgs[0].entity, 0.7, phrase
+        name = self._role_phrase(token)
+        if " " not in name:  # a bare "official": the institution the paragraph names before
+            before = [mm.entity for mm in self.mentions.get(p, []) if mm.entity.kind == "org"
+                      and mm.pos < pos and mm.entity.label not in ("GPE", "NORP")]
+            if before:
+                return before[-1], 0.5, phrase
+        if doc[lo:hi + 1].text.lower() in COUNTRIES:
+            return None, 0.0, ""
+        return self.entities.setdefault("role:" + name.lower(), Entity(name, "person")), 0.4, name
+
+    @staticmethod
+    def _group_phrase(token):
+        """'Treasury officials', 'health officials in Romania', 'Armenian analysts':
+        the group noun with its modifiers and a following in/at/from/of phrase."""
+        doc = token.doc
+        right = token.i + 1
+        for c in token.rights:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at", "from", "of") and c.i == right:
+                right = c.right_edge.i + 1
+        return doc[token.left_edge.i:right].text
 
     def _unlisted_name(self, token, pos):
         """A proper noun the name finder missed, used as the subject of a
@@ -850,7 +931,10 @@ class Article:
         for e in orgs:
             if noun in e.name.lower().split():
                 return e
-        generic = noun not in ("ministry", "department", "party", "union", "university", "institute")
+        if noun in GOVERNMENT_NOUNS:  # "the administration" after "the White House said"
+            return next((e for e in orgs if e.name.lower() in INSTITUTION_COUNTRIES), None)
+        generic = noun not in ("ministry", "department", "party", "union", "university", "institute",
+                               *GOVERNMENT_NOUNS)
         return orgs[0] if orgs and generic else None
 
     # ----------------------------------------------------------------- statements
