@@ -255,6 +255,10 @@ _POSS_CUE = (r"in\s+(?P<who>his|her|their|[^,;:]{2,80}?['’]s?)\s+"
 ACCORDING_POSS = re.compile(r"^\W*(?P<cue>" + _POSS_CUE + r"),\s*", re.I)
 # "Governments, in her view, are moving too slowly": the whole sentence is hers
 ACCORDING_POSS_MID = re.compile(r",\s*(?P<cue>" + _POSS_CUE + r"),\s*(?=\S)", re.I)
+# "Output will double, in her view."
+ACCORDING_POSS_TAIL = re.compile(r",\s*(?P<cue>" + _POSS_CUE + r")\s*[.!?]?\s*$", re.I)
+# a label in plain single quotes: "calling the country 'ungrateful'"
+ASCII_LABEL = re.compile(r"(?<=\s')([^'\n]{2,80}?)'(?!\w)")
 RELATIVE_START = re.compile(r"^(who|which|whose)\b", re.I)
 
 # opening mark -> the marks that close it: English “…” and "…", Swedish/Finnish ”…” and
@@ -1085,6 +1089,7 @@ class Article:
             if self._blocked(s0):
                 continue
             self._according(p, doc, base, sent)
+            self._parenthetical(p, doc, base, sent)
             self._position(p, doc, base, sent)
             verbs = sorted((t for t in sent if t.lemma_.lower() in CUE_VERBS
                             and t.pos_ in ("VERB", "AUX") and not in_quote(t)),
@@ -1110,11 +1115,31 @@ class Article:
                 self.add(entity, "indirect", f"{t.text.lower()} {t.head.text.lower()}",
                          base + rest[0].idx, base + rest[-1].idx + len(rest[-1]), conf, surface)
 
+    def _parenthetical(self, p, doc, base, sent):
+        """"Order, the authorities affirm, was restored": a reporting clause set off
+        by commas inside the sentence -> the whole sentence is the subject's."""
+        for t in sent:
+            if t.lemma_ not in REPORT_VERBS or t.pos_ not in ("VERB", "ADJ") or t.i + 1 >= sent.end or \
+                    doc[t.i + 1].text != "," or any(c.dep_ in ("ccomp", "dobj", "xcomp") and c.i > t.i
+                                                    for c in t.children):
+                continue
+            subj = next((c for c in t.children if c.dep_ == "nsubj" and c.i < t.i), None)
+            if subj is None or subj.left_edge.i - 1 < sent.start + 1 or doc[subj.left_edge.i - 1].text != "," \
+                    or any(x.is_punct for x in doc[subj.left_edge.i:t.i]):
+                continue
+            entity, conf, surface = self.speaker_of(doc, p, base, subj)
+            if entity is not None:
+                last = sent[-1] if not sent[-1].is_punct else doc[sent.end - 2]
+                self.add(entity, "indirect", t.text.lower(), base + sent.start_char,
+                         base + last.idx + len(last), conf * 0.9, surface)
+                return
+
     def _according(self, p, doc, base, sent):
         s0 = base + sent.start_char
         stext = sent.text
         for rx, lead in ((ACCORDING_LEAD, True), (ACCORDING_POSS, True), (ACCORDING_AS, True),
-                         (ACCORDING_MID, None), (ACCORDING_POSS_MID, "whole"), (ACCORDING_TAIL, False)):
+                         (ACCORDING_MID, None), (ACCORDING_POSS_MID, "whole"), (ACCORDING_TAIL, False),
+                         (ACCORDING_POSS_TAIL, False)):
             m = rx.search(stext)
             if not m:
                 continue
@@ -1276,6 +1301,17 @@ class Article:
         words after ``verb`` in its phrase are X's, however short.  True if any."""
         lo, hi = verb.i, verb.right_edge.i + 1
         mine = [q for q, (a, b) in zip(quotes, qtok) if lo < a and b <= hi + 1]
+        if not mine:  # plain ASCII single quotes: 'calling the country 'ungrateful''
+            s0 = base + doc[lo].idx
+            span = self.text[s0:base + doc[hi - 1].idx + len(doc[hi - 1]) + 1]
+            m = ASCII_LABEL.search(span)
+            if m:
+                subj = self._subject(verb)
+                entity, conf, surface = self.speaker_of(doc, p, base, subj) if subj is not None else (None, 0, "")
+                if entity is not None:
+                    self.add(entity, "direct", verb.text.lower(), s0 + m.start(1), s0 + m.end(1), conf, surface)
+                    return True
+            return False
         subj = self._subject(verb, {k for a, b in qtok for k in range(a, b)}) if mine else None
         entity, conf, surface = self.speaker_of(doc, p, base, subj) if subj is not None else (None, 0, "")
         if entity is None:
