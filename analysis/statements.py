@@ -79,7 +79,7 @@ WEAK_CONTENT_VERBS = {"reject", "welcome", "dismiss", "question", "doubt", "anno
 MIN_OBJECT_TOKENS = 3
 # Content verbs that need a particular complement: "asked X for help / to leave",
 # "drew attention to", "renewed his call for", "expressed hope / voiced concern".
-NEEDS_COMPLEMENT = {"ask": {"for", "xcomp", "ccomp"}, "appeal": {"xcomp"}, "draw": {"attention"}, "renew": {"call", "appeal"},
+NEEDS_COMPLEMENT = {"ask": {"for", "dobj"}, "appeal": {"xcomp"}, "draw": {"attention"}, "renew": {"call", "appeal"},
                     "express": {"dobj"}, "voice": {"dobj"}}
 # Prepositions that carry what a content verb reports ("appealed to X for help").
 CONTENT_PREPS = {"for", "on", "of", "to", "over", "about", "against", "as", "at"}
