@@ -11,7 +11,7 @@ def find_continuation(art, q):
     if last is not None:
         near = art._sentence(q[0]) - art._sentence(last["start"]) <= 2
         yield Attribution(last["entity"], "continuation" if near else "direct", "",
-                 q[0] + 1, q[1], 0.6 if near else 0.4)
+                 q[0] + 1, q[1], art.lex.CONF["continuation_near" if near else "continuation_far"])
 
 
 def settle_pending(art, owner):
@@ -21,7 +21,7 @@ def settle_pending(art, owner):
     for q in art.pending:
         if owner is not None:
             entity, conf, surface, cue, _verb = owner
-            yield Attribution(entity, "direct", cue, q[0] + 1, q[1], conf * 0.9, surface)
+            yield Attribution(entity, "direct", cue, q[0] + 1, q[1], conf * art.lex.CONF["x_pending"], surface)
         else:
             yield from find_continuation(art, q)
     art.pending = []

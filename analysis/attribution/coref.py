@@ -18,20 +18,20 @@ def resolve_pronoun(art, word, pos, paragraph, exclude=None):
         for e in speakers_before(art, pos)[:2] + mentioned_before(art, pos, paragraph, person=False,
                                                                subjectlike=True):
             if e.kind == "org":
-                return e, 0.6
+                return e, art.lex.CONF["it_org"]
         return None, 0.0
     if word in art.lex.PLURAL_PRONOUNS:
         for e in mentioned_before(art, pos, paragraph, person=False):
             if e.kind == "org":
-                return e, 0.6
+                return e, art.lex.CONF["they_org_in_paragraph"]
         for e in speakers_before(art, pos):
             if e.kind == "org":
-                return e, 0.5
+                return e, art.lex.CONF["they_org_speaker"]
         return None, 0.0
     gender = art.lex.PRONOUN_GENDER.get(word, "")
-    tiers = [(mentioned_before(art, pos, paragraph, subjectlike=True), 0.8),
-             ([e for e in speakers_before(art, pos) if e.kind == "person"], 0.7),
-             (mentioned_before(art, pos), 0.5)]
+    tiers = [(mentioned_before(art, pos, paragraph, subjectlike=True), art.lex.CONF["pronoun_subject_in_paragraph"]),
+             ([e for e in speakers_before(art, pos) if e.kind == "person"], art.lex.CONF["pronoun_last_speaker"]),
+             (mentioned_before(art, pos), art.lex.CONF["pronoun_earlier_mention"])]
     for candidates, conf in tiers:
         candidates = [e for e in candidates if e is not exclude]
         # within a tier a known matching gender beats an unknown one
@@ -58,15 +58,15 @@ def resolve_role(art, phrase, pos, paragraph):
             people.append(e)
     for e in people:
         if e.title and all(k in e.title for k in keys):
-            return e, 0.8
+            return e, art.lex.CONF["title_match"]
     for e in people:
         if e.title and any(s in e.title for s in syn):
-            return e, 0.7
+            return e, art.lex.CONF["title_synonym"]
     here = mentioned_before(art, pos, paragraph, subjectlike=True)
     if here:
-        return here[0], 0.6
+        return here[0], art.lex.CONF["subject_in_paragraph"]
     spk = [e for e in speakers_before(art, pos) if e.kind == "person"]
-    return (spk[0], 0.5) if spk else (None, 0.0)
+    return (spk[0], art.lex.CONF["last_speaker"]) if spk else (None, 0.0)
 
 
 def mention_at(art, doc, p, token):
@@ -110,7 +110,7 @@ def speaker_of(art, doc, p, base, token, exclude=None):
     if m is not None and (m.entity.kind == "person" or not role_head and not any(
             mm.entity.kind == "person" and mm.i >= token.left_edge.i and mm.j <= token.right_edge.i + 1
             for mm in art.mentions.get(p, []))):
-        return m.entity, 0.95 if m.entity.kind == "person" else 0.9, m.surface
+        return m.entity, art.lex.CONF["named_person" if m.entity.kind == "person" else "named_org"], m.surface
     np_tokens = [t for t in token.subtree
                  if t.i <= token.i or t.dep_ in ("prep", "pobj", "det", "compound", "amod")]
     phrase = doc[min(t.i for t in np_tokens):max(t.i for t in np_tokens) + 1].text
@@ -123,27 +123,27 @@ def speaker_of(art, doc, p, base, token, exclude=None):
             return indefinite_role(art, doc, p, pos, token, phrase)
         e, conf = resolve_role(art, phrase, pos, p)
         if e is None and m is not None:
-            return m.entity, 0.8, m.surface
+            return m.entity, art.lex.CONF["role_named_in_phrase"], m.surface
         if e is None:  # nobody named fits: an unnamed speaker ("the official")
             name = role_phrase(art, token)
-            return art.entities.setdefault("role:" + name.lower(), Entity(name, "person")), 0.4, name
+            return art.entities.setdefault("role:" + name.lower(), Entity(name, "person")), art.lex.CONF["unnamed_role"], name
         return e, conf, phrase
     if token.lemma_.lower() in art.lex.GROUP_NOUNS or low in art.lex.GROUP_NOUNS:
         name = re.sub(r"^(the|a|an|some|many|several)\s+", "", group_phrase(art, token), flags=re.I)
         named = resolve_org_anaphor(art, token, pos)
         if named is not None:
-            return named, 0.6, name
+            return named, art.lex.CONF["org_anaphor"], name
         if " " not in name:  # bare "protesters": the group the article described before
             described = [e for e in art.entities.values() if e.kind == "org" and e.last < pos
                          and e.name.lower().endswith(" " + name.lower()) and e.name[:1].isupper()]
             if described:
-                return max(described, key=lambda e: e.last), 0.5, name
+                return max(described, key=lambda e: e.last), art.lex.CONF["described_group"], name
         key = "org:" + name.lower()
         entity = art.entities.setdefault(key, Entity(name, "org"))
         entity.last = max(entity.last, pos)
         if name[:1].isupper() or name.lower() in art.lex.ORG_WORDS:  # "Police", "Kazakh protesters"
             bisect.insort(entity.positions, pos)
-        return entity, 0.6, name
+        return entity, art.lex.CONF["group"], name
     if low in art.lex.COUNTRIES:  # a demonym or country word alone is never a speaker
         return None, 0.0, ""
     if token.pos_ == "PROPN" and token.text[:1].isupper() and low not in art.lex.COUNTRIES:
@@ -163,9 +163,9 @@ def speaks_for(art, doc, p, base, token, exclude=None):
             continue
         entity, conf, _ = speaker_of(art, doc, p, base, target, exclude)
         if entity is None:  # "a spokesperson for the force"
-            entity, conf = resolve_org_anaphor(art, target, base + target.idx), 0.6
+            entity, conf = resolve_org_anaphor(art, target, base + target.idx), art.lex.CONF["org_anaphor"]
         if entity is not None:
-            return entity, round(conf * 0.9, 2)
+            return entity, round(conf * art.lex.CONF["x_spokesperson"], 2)
     return None
 
 
@@ -177,16 +177,16 @@ def indefinite_role(art, doc, p, pos, token, phrase):
     orgs = [mm for mm in art.mentions.get(p, []) if mm.entity.kind == "org" and lo <= mm.i <= hi
             and mm.entity.label != "GPE"]
     if orgs:
-        return orgs[0].entity, 0.7, phrase
+        return orgs[0].entity, art.lex.CONF["org_in_role_phrase"], phrase
     name = role_phrase(art, token)
     if " " not in name:  # a bare "official": the institution the paragraph names before
         before = [mm.entity for mm in art.mentions.get(p, []) if mm.entity.kind == "org"
                   and mm.pos < pos and mm.entity.label not in ("GPE", "NORP")]
         if before:
-            return before[-1], 0.5, phrase
+            return before[-1], art.lex.CONF["org_named_before_role"], phrase
     if doc[lo:hi + 1].text.lower() in art.lex.COUNTRIES:
         return None, 0.0, ""
-    return art.entities.setdefault("role:" + name.lower(), Entity(name, "person")), 0.4, name
+    return art.entities.setdefault("role:" + name.lower(), Entity(name, "person")), art.lex.CONF["unnamed_role"], name
 
 
 def group_phrase(art, token):
@@ -213,7 +213,7 @@ def unlisted_name(art, token, pos):
         entity.gender = entity.gender or name_gender(entity.name, art.lex)
     bisect.insort(entity.positions, pos)
     entity.last = max(entity.last, pos)
-    return entity, 0.7, span.text
+    return entity, art.lex.CONF["unlisted_name"], span.text
 
 
 def role_phrase(art, token):

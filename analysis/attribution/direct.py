@@ -57,7 +57,7 @@ def colon_quotes(ctx):
             continue
         entity, conf, surface = speaker_of(art, doc, p, base, subj)
         if entity is not None:
-            quote_owner[q] = (entity, conf * 0.9, surface, verb.text.lower(), verb)
+            quote_owner[q] = (entity, conf * art.lex.CONF["x_colon"], surface, verb.text.lower(), verb)
 
 
 def find_direct(ctx):

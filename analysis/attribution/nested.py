@@ -34,5 +34,5 @@ def find_nested(ctx, verb, subj):
     if span is None:
         return
     cs, ce = base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1])
-    yield Attribution(entity, "indirect", verb.text.lower(), cs, ce, conf * 0.95, surface,
+    yield Attribution(entity, "indirect", verb.text.lower(), cs, ce, conf * art.lex.CONF["x_nested"], surface,
              reported_by=relay.name if relay is not None else "")

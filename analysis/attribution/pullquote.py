@@ -15,4 +15,4 @@ def find_pullquote(art, pq):
     e = person(art, str(pq.speaker).strip())
     add_title(art, e, str(pq.role or ""))
     art.blocked.remove((pq.start, pq.end))  # unblock the quote itself, keep its credit
-    yield Attribution(e, "pullquote", "pull-quote", pq.start, pq.end, 0.9)
+    yield Attribution(e, "pullquote", "pull-quote", pq.start, pq.end, art.lex.CONF["pullquote"])

@@ -111,7 +111,7 @@ def find_parenthetical(ctx):
         if entity is not None:
             last = sent[-1] if not sent[-1].is_punct else doc[sent.end - 2]
             yield Attribution(entity, "indirect", t.text.lower(), base + sent.start_char,
-                     base + last.idx + len(last), conf * 0.9, surface)
+                     base + last.idx + len(last), conf * art.lex.CONF["x_parenthetical"], surface)
             return
 
 
@@ -131,4 +131,4 @@ def previous_sentence(art, owner, quotes, quote_owner):
         cue = f"{cue} {after}"  # "said this"
     while pe > ps and art.text[pe - 1] in ".!?…":
         pe -= 1
-    yield Attribution(entity, "indirect", cue, ps, pe, conf * 0.85, surface)
+    yield Attribution(entity, "indirect", cue, ps, pe, conf * art.lex.CONF["x_refers_back"], surface)
