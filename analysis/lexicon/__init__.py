@@ -95,7 +95,7 @@ def load_lexicon(extend=None, lang="en"):
         if isinstance(tables[key], set):
             if isinstance(value, str):
                 raise ValueError(f"lexicon list {name!r} takes a list of words, not a string")
-            tables[key] |= {str(v).lower() if key != "occupation_suffixes" else v for v in value}
+            tables[key] |= {str(v).lower() for v in value}
         else:
             tables[key].update(value)
     return Lexicon(tables)
