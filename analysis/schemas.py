@@ -53,7 +53,11 @@ STATEMENTS = {
     "article_id": "article the statement lies in",
     "statement_id": "'<article_id>:<n>', unique across the corpus",
     "speaker": "canonical speaker name: a person's full name as the corpus gives it, else an organisation "
-               "('White House', no 'the'), else the role words of an unnamed speaker ('official')",
+               "('White House', no 'the'), else the role words of an unnamed speaker ('official'); spellings of one "
+               "name across the corpus are unified ('Pashinian' / 'Pashinyan', 'CSTO' / 'Collective Security Treaty "
+               "Organization'): the form used most, a full name before an acronym",
+    "aliases": "'; '-joined other surface forms of the speaker in this article (surname, other spellings, "
+               "acronym, pronouns, role nouns such as 'his spokesman'), '' when none",
     "role": "speaker's role or title when the text gives one, else ''",
     "organization": "speaker's organisation when the text gives one (an organisation speaker's own name), else ''",
     "country": "speaker's country when the text gives one (demonyms mapped: 'US' -> 'United States'), else ''",
@@ -71,7 +75,8 @@ STATEMENTS = {
 SPEAKERS = {
     "article_id": "article the speaker speaks in",
     "speaker": "canonical name",
-    "aliases": "list of the other names and mentions resolved to this speaker (surname, pronouns, role nouns)",
+    "aliases": "'; '-joined other names and mentions resolved to this speaker in the article (surname, other "
+               "spellings, acronym, pronouns, role nouns), '' when none",
     "role": "role or title, else ''",
     "organization": "organisation, else ''",
     "country": "country, else ''",

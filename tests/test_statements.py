@@ -38,10 +38,25 @@ def test_columns_offsets_and_ids(gold_run):
     assert statements.statement_id.is_unique
 
 
+# measured (python -m analysis.evaluate, issue 12) minus 0.02: (precision, recall, speaker accuracy)
+GOLD_FLOORS = {
+    "statements.json": (0.98, 0.98, 0.98),
+    "heldout.json": (0.98, 0.98, 0.98),
+    "heldout_b.json": (0.957, 0.98, 0.956),
+    "blind.json": (0.98, 0.98, 0.98),
+    "blind_final.json": (0.98, 0.98, 0.98),
+    "speech_acts.json": (0.98, 0.98, 0.98),
+}
+
+
+def _assert_floors(scores, name):
+    p, r, acc = GOLD_FLOORS[name]
+    assert scores["precision"] >= p and scores["recall"] >= r and scores["speaker_accuracy"] >= acc, scores
+
+
 def test_gold_scores(gold_run):
     _, gold, statements, _ = gold_run
-    scores = evaluate_statements(statements, gold)
-    assert scores["f1"] >= 0.9 and scores["speaker_accuracy"] >= 0.9, scores
+    _assert_floors(evaluate_statements(statements, gold), "statements.json")
 
 
 def test_seed_speakers_and_metadata(gold_run):
@@ -204,14 +219,14 @@ def test_sentence_numbering_matches_corpus(gold_run):
     assert st.sentence_starts(articles) == expected
 
 
-@pytest.mark.parametrize("name", ["heldout.json", "heldout_b.json", "blind.json", "blind_final.json"])
+@pytest.mark.parametrize("name", ["heldout.json", "heldout_b.json", "blind.json", "blind_final.json",
+                                  "speech_acts.json"])
 def test_other_gold_sets(nlp, name):
     from analysis.evaluate import GOLD
 
     articles, gold = load_gold(GOLD.parent / name)
     statements, _ = st.extract_statements(articles, nlp=nlp)
-    scores = evaluate_statements(statements, gold)
-    assert scores["f1"] >= 0.9 and scores["speaker_accuracy"] >= 0.9, scores
+    _assert_floors(evaluate_statements(statements, gold), name)
 
 
 CONSTRUCTIONS = [
@@ -234,6 +249,19 @@ CONSTRUCTIONS = [
     # a clause that is mostly a short quote is reported speech, not a dropped scare quote
     ("Mayor Tim Cole spoke on Monday. He said it was \"très nécessaire\".",
      [("Tim Cole", "indirect", 'it was "très nécessaire"')]),
+    # speech acts and attitudes (issue 12); plain actions are not statements
+    ("Senator Ruth Ames condemned the attack on the clinic.", [("Ruth Ames", "indirect", "the attack")]),
+    ("Governor Ian Pike urged residents to leave, saying that the river was still rising.",
+     [("Ian Pike", "indirect", "residents to leave"), ("Ian Pike", "indirect", "the river was still rising")]),
+    ("The navy sent two ships to the strait. The court granted the request.", []),
+    ("Judge Linda Hart rejected the appeal on Friday.", []),
+    ("Prices, the central bank believes, will fall next year.",
+     [("central bank", "indirect", "Prices, the central bank believes")]),
+    ("Minister Olga Lind visited the plant. Output will double, in her opinion.",
+     [("Olga Lind", "according_to", "Output will double")]),
+    ("An aide to Chancellor Rolf Weber said the summit was cancelled. His spokeswoman said that he had a cold.",
+     [("Rolf Weber", "indirect", "the summit"), ("Rolf Weber", "indirect", "he had a cold")]),
+    ("According to a Kazakh official, the talks went well.", [("Kazakh official", "according_to", "the talks")]),
 ]
 
 
@@ -253,3 +281,41 @@ def test_name_gender_and_title_trim(nlp):
           "She said the evidence was overwhelming.",
         b="Midfielder Jonas Berg insisted that the team would bounce back."), nlp=nlp)
     assert list(statements.speaker) == ["Linda Hart", "Jonas Berg"]
+
+
+def test_lexicon_is_data_and_extensible(nlp):
+    from analysis.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert "criticize" in lex.REPORT_VERBS and "criticize" in lex.CUE_VERBS and lex.COUNTRIES["kazakh"] == "Kazakhstan"
+    assert 0 < lex.CONF["named_person"] <= 1
+    text = "Chef Omar Farouk opined that the sauce was too salty."
+    before, _ = st.extract_statements(_articles(a=text), nlp=nlp)
+    after, _ = st.extract_statements(_articles(a=text), nlp=nlp, lexicon={"report_verbs": ["opine"]})
+    assert before.empty and after[["speaker", "text"]].values.tolist() == [["Omar Farouk", "the sauce was too salty"]]
+    assert "opine" not in load_lexicon().REPORT_VERBS  # the default is not changed
+    with pytest.raises(ValueError, match="unknown lexicon list"):
+        load_lexicon({"reporting_verbz": ["x"]})
+
+
+def test_name_variants_rules():
+    from analysis.attribution import variants as v
+
+    assert v.same_person("Nikol Pashinian", "Nikol Pashinyan") and v.same_person("Toqaev", "Kassym-Jomart Tokayev")
+    assert not v.same_person("Sergei Ivanov", "Igor Ivanov") and not v.same_surname("Lee", "Li")
+    assert not v.same_person("Anna Berg", "Anna Borg")  # too short to tell a spelling from another name
+    assert v.org_key("U.S. Department of State") == v.org_key("US State Department")
+    assert v.initials("Collective Security Treaty Organization") == "CSTO"
+    groups = v._person_groups(["Sergei Ivanov", "Igor Ivanov", "Ivanov"])
+    assert sorted(map(len, groups)) == [1, 1, 1]  # a surname alone never links two people
+
+
+def test_variants_unified_with_aliases(nlp):
+    statements, speakers = st.extract_statements(_articles(
+        a="Prime Minister Nikol Pashinyan said that the mission was over. Pashinyan added that troops would leave.",
+        b="Nikol Pashinian said that the alliance had done its job. The CSTO said that its task was complete.",
+        c="The Collective Security Treaty Organization said that the last aircraft had left."), nlp=nlp)
+    assert set(statements.speaker) == {"Nikol Pashinyan", "Collective Security Treaty Organization"}
+    assert statements.set_index("article_id").loc["b"].aliases.tolist() == ["Nikol Pashinian", "CSTO"]
+    assert speakers.aliases.map(lambda a: isinstance(a, str)).all()
+    assert speakers.groupby(["article_id", "speaker"]).size().max() == 1

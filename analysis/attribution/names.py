@@ -1,0 +1,301 @@
+"""Names and titles: which token runs name a person or an organisation, the
+Entity each mention stands for, and the role / organisation / country its
+title gives (``parse_title``)."""
+
+import re
+
+from .context import Entity, Mention, default_lexicon
+
+
+def country_of(words, lex=None):
+    """Country named by a demonym/short form/country name in ``words`` (the longest
+    one named), else by a seat of government, else ''."""
+    lex = lex or default_lexicon()
+    low = words.lower().replace("the ", "")
+    return next((country for pattern, country in lex.COUNTRY_PATTERNS if pattern.search(low)), "")
+
+
+def name_gender(name, lex=None):
+    """'f', 'm' or '' guessed from a person's given name or surname ending."""
+    lex = lex or default_lexicon()
+    words = name.lower().replace("-", " ").split()
+    if len(words) < 2:
+        return ""
+    if words[0] in lex.FEMALE_NAMES or lex.FEMALE_SURNAME.search(words[-1]):
+        return "f"
+    if words[0] in lex.MALE_NAMES or lex.MALE_SURNAME.search(words[-1]):
+        return "m"
+    return ""
+
+
+# Portfolios that complete a role ("Secretary of State", "Secretary of State for Defence"), not organisations.
+PORTFOLIO = re.compile(r"(?:state|defen[cs]e|(?:the )?treasury|commerce|energy|labou?r|education|agriculture|"
+                       r"transportation|(?:the )?interior|homeland security|justice)(?: for [\w ]+)?", re.I)
+
+
+def parse_title(title, lex=None):
+    """Split a title string into (role, organization, country).
+
+    'US State Department spokesman' -> ('spokesman', 'US State Department',
+    'United States'); 'President of Kazakhstan' -> ('President', '', 'Kazakhstan');
+    'U.S. Secretary of State' -> ('Secretary of State', '', 'United States').
+    """
+    lex = lex or default_lexicon()
+    title = re.sub(r"^(the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
+    if not title:
+        return "", "", ""
+    head, sep, rest = title.partition(" of ")
+    if sep and any(w.lower() in lex.ROLE_WORDS for w in head.split()):
+        if PORTFOLIO.fullmatch(rest):  # "U.S. Secretary of State": the portfolio is part of the role
+            role, org, country = parse_title(head, lex)
+            return f"{role} of {rest}", org, country
+        role = head
+        rest = re.sub(r"^(the)\s+", "", rest.strip(), flags=re.I)
+        if rest.lower() in lex.COUNTRIES:
+            return role, "", lex.COUNTRIES[rest.lower()]
+        org, sep2, tail = rest.rpartition(" of ")
+        if sep2 and tail.lower() in lex.COUNTRIES and org:
+            return role, org, lex.COUNTRIES[tail.lower()]
+        return role, rest, country_of(rest, lex)
+    words = title.split()
+    k = len(words)
+    while k > 0 and (words[k - 1].lower() in lex.ROLE_WORDS or words[k - 1].lower() in lex.ROLE_MODIFIERS):
+        k -= 1
+    if k == len(words):
+        return "", "", ""
+    while k < len(words) - 1 and words[k].lower() not in lex.ROLE_TERMS:
+        k += 1
+    role = " ".join(words[k:])
+    prefix = " ".join(words[:k])
+    country = country_of(prefix, lex)
+    if prefix.lower() in lex.COUNTRIES:
+        return role, "", country
+    return role, prefix, country
+
+
+def name_tokens(art, doc, i, j):
+    """Trim titles, roles, countries, determiners and possessives off a name."""
+    while i < j and (doc[i].lower_ in art.lex.ROLE_WORDS or doc[i].lower_ in art.lex.ROLE_MODIFIERS
+                     or doc[i].lower_.rstrip(".") in art.lex.ROLE_WORDS
+                     or doc[i].lower_ in art.lex.COUNTRIES or doc[i].pos_ == "DET"
+                     or not doc[i].text[:1].isupper()
+                     or (j - i > 2 and doc[i].lower_ not in art.lex.GIVEN_NAMES and (
+                         doc[i].pos_ == "NOUN" or doc[i].lower_.endswith(art.lex.OCCUPATION_SUFFIXES)))):
+        # "Nutritionist Karen Bell", "Midfielder Jonas Berg" (not "Peter Alan Smith")
+        i += 1
+    while j > i and (doc[j - 1].tag_ == "POS" or doc[j - 1].is_punct):
+        j -= 1
+    roles = [k for k in range(i, j) if doc[k].lower_ in art.lex.ROLE_TERMS]
+    if roles:  # "NATO Secretary General Jane Roe": the name follows the title
+        i = roles[-1] + 1
+    return i, j
+
+
+def candidates(art, doc):
+    """Yield (i, j, label, titled) for name-like token runs in ``doc``."""
+    seen = set()
+    ents = []
+    for ent in doc.ents:  # join split names: "Prince Abdulaziz" + "bin Salman"
+        if ents and ent.label_ == ents[-1][2] == "PERSON" and ent.start == ents[-1][1]:
+            ents[-1][1] = ent.end
+        elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+            ents.append([ent.start, ent.end, ent.label_])
+    for start, end, label in ents:
+        titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
+        seen.update(range(start, end))
+        yield start, end, label, titled
+    k = 0
+    while k < len(doc):
+        if doc[k].pos_ == "PROPN" and k not in seen:
+            j = k
+            while j < len(doc) and j not in seen and (
+                    doc[j].pos_ == "PROPN" or (doc[j].text == "-" and j + 1 < len(doc)
+                                               and doc[j + 1].pos_ == "PROPN")):
+                j += 1
+            titled = any(t.lower_ in art.lex.ROLE_WORDS for t in doc[k:j]) or \
+                (k > 0 and doc[k - 1].lower_ in art.lex.ROLE_WORDS)
+            yield k, j, "", titled
+            k = j
+        elif doc[k].text in art.surnames and k not in seen:  # a known surname mis-tagged
+            yield k, k + 1, "", False
+            k += 1
+        else:
+            k += 1
+
+
+def is_person(art, doc, i, j, label, titled):
+    """Decide whether the trimmed run doc[i:j] names a person."""
+    words = [t.text for t in doc[i:j] if t.text != "-"]
+    if not words or any(w.lower() in art.lex.ORG_WORDS for w in words):
+        return False
+    if doc[i:j].text.lower() in art.lex.COUNTRIES:
+        return False
+    if label == "PERSON" or titled:
+        return True
+    if label in ("ORG", "") and len(words) >= 2 and \
+            any(w in art.lex.ROLE_WORDS for w in title_around(art, doc, i, j).lower().split()):
+        return True
+    head = doc[j - 1]
+    if head.dep_ == "appos" and head.head.lower_ in art.lex.ROLE_WORDS:
+        return True
+    return words[-1] in art.surnames
+
+
+def learn_names(art, doc):
+    """Collect the full person names (two words or more) of a paragraph, so that
+    their surnames are recognised there and in later paragraphs."""
+    for i, j, label, titled in candidates(art, doc):
+        i2, j2 = name_tokens(art, doc, i, j)
+        if j2 - i2 >= 2 and is_person(art, doc, i2, j2, label, titled):
+            words = [t.text for t in doc[i2:j2] if t.text != "-"]
+            art.surnames.setdefault(words[-1], set()).add(doc[i2:j2].text)
+
+
+def person(art, name):
+    """The canonical Entity for person name ``name`` (a surname alone goes to the
+    most recently mentioned full name ending with it)."""
+    words = name.replace("-", " ").split()
+    if len(words) == 1:
+        fulls = [art.entities[n] for n in art.surnames.get(name, ()) if n in art.entities]
+        if fulls:
+            return max(fulls, key=lambda e: e.last)
+        full = sorted(art.surnames.get(name, ()))
+        if len(full) == 1:
+            name = full[0]
+    for e in art.entities.values():
+        if e.kind == "person" and (e.name == name or name in e.aliases):
+            return e
+    for e in art.entities.values():  # "Maria Zakharova" seen as "Zakharova" first
+        if e.kind == "person" and len(e.name.split()) == 1 and name.endswith(" " + e.name):
+            others = [n for n in art.surnames.get(e.name, ()) if n != name]
+            if not others:
+                e.aliases.add(e.name)
+                e.name = name
+                return e
+    return art.entities.setdefault(name, Entity(name, "person"))
+
+
+def org(art, span, label=""):
+    name = re.sub(r"^(the)\s+|\s*['’]s?$", "", span.text, flags=re.I).strip()
+    key = "org:" + name.lower()
+    if key not in art.entities:
+        art.entities[key] = Entity(name, "org", organization=name, country=country_of(name, art.lex),
+                                    label=label)
+    return art.entities[key]
+
+
+def title_around(art, doc, i, j):
+    """Title text next to a name: 'US State Department spokesman' before it,
+    'the President of X, ' before it, or ', Chairman of X,' after it."""
+    k = i - 1
+    if k >= 0 and doc[k].text == ",":
+        k -= 1
+    left, seen_role = [], False
+    while k >= 0:
+        t = doc[k]
+        if t.pos_ == "DET":
+            if seen_role or k == 0 or doc[k - 1].lower_ != "of":
+                break
+        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"):
+            break
+        left.append(t)
+        seen_role = seen_role or t.lower_ in art.lex.ROLE_WORDS
+        k -= 1
+    if seen_role:
+        left.reverse()
+        return doc[left[0].i:left[-1].i + 1].text
+    if j < len(doc) and doc[j].text == ",":
+        k = j + 1
+        while k < len(doc) and doc[k].pos_ == "DET":
+            k += 1
+        if k < len(doc) and doc[k].lower_ in art.lex.ROLE_TERMS:
+            end = k
+            while end < len(doc) and doc[end].text not in (",", ";", "(") and \
+                    doc[end].pos_ not in ("VERB", "AUX"):
+                end += 1
+            return doc[j + 1:end].text
+    return ""
+
+
+def subjectlike(art, token):
+    """True when ``token`` is (part of) the subject or passive agent of a main
+    clause: "Mark Doyle" in "The defendant, Mark Doyle, showed ...", not
+    "Eddie Marsh" in "Hall said the talks with Eddie Marsh had been ...",
+    whose clause is reported speech."""
+    t = token
+    for _ in range(6):
+        if t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "pobj" and t.head.dep_ == "agent"):
+            verb = t.head.head if t.dep_ == "pobj" else t.head
+            while verb.dep_ in ("conj", "advcl") and verb.head.i != verb.i:
+                verb = verb.head
+            return verb.dep_ == "ROOT"
+        # climb "the representative of X", "a spokesman for X", "X, head of Y"
+        through_prep = (t.dep_ == "pobj" and t.head.lower_ in ("of", "for", "at")) or \
+            (t.dep_ == "prep" and t.lower_ in ("of", "for", "at"))
+        if t.head.i == t.i or not (t.dep_ in ("compound", "appos", "conj") or through_prep):
+            return False
+        t = t.head
+    return False
+
+
+def collect_mentions(art, p, doc, base):
+    """Register the person and organisation mentions of paragraph ``p``."""
+    for i, j, label, titled in sorted(candidates(art, doc)):
+        pos = base + doc[i].idx
+        if art._blocked(pos):
+            continue
+        i2, j2 = name_tokens(art, doc, i, j)
+        if j2 > i2 and is_person(art, doc, i2, j2, label, titled):
+            entity = person(art, doc[i2:j2].text)
+            title = title_around(art, doc, i2, j2)
+            if i2 > i and not title:
+                title = doc[i:i2].text
+            add_title(art, entity, title)
+            if doc[i].lower_.rstrip(".") in art.lex.GENDER_WORDS and not entity.gender:
+                entity.gender = art.lex.GENDER_WORDS[doc[i].lower_.rstrip(".")]
+            if j2 < len(doc) and doc[j2].lower_ in ("himself", "herself"):
+                entity.gender = art.lex.PRONOUN_GENDER[doc[j2].lower_]
+            entity.gender = entity.gender or name_gender(entity.name, art.lex)
+        elif label in ("ORG", "GPE", "NORP", "FAC") or label == "":
+            if label == "NORP" or doc[i:j].text.lower() in art.lex.DEMONYMS or (label == "" and not any(
+                    t.lower_ in art.lex.ORG_WORDS for t in doc[i:j])):
+                continue  # demonyms and unknown proper nouns are not parties
+            entity = org(art, doc[i:j], label or "ORG")
+            # an organisation keeps its words ("Ministry of Health"), less "the" and "'s"
+            i2, j2 = i + (doc[i].pos_ == "DET"), j - (j - i > 1 and doc[j - 1].tag_ == "POS")
+        else:
+            continue
+        if doc[i2:j2].text != entity.name:
+            entity.aliases.add(doc[i2:j2].text if entity.kind == "person" else doc[i:j].text)
+        entity.last = pos
+        entity.positions.append(pos)
+        art.mentions.setdefault(p, []).append(
+            Mention(i, j, entity, doc[i2:j2].text, pos, p, subjectlike(art, doc[j2 - 1])))
+
+
+def add_title(art, entity, title):
+    if not title:
+        return
+    entity.title += " " + title.lower()
+    role, org, country = parse_title(title, art.lex)
+    entity.role = entity.role or role
+    entity.organization = entity.organization or org
+    entity.country = entity.country or country
+    for w in title.lower().split():
+        if w in art.lex.GENDER_WORDS and not entity.gender:
+            entity.gender = art.lex.GENDER_WORDS[w]
+
+
+def unify_surnames(per_article):
+    """Map single-word person names to the one full name ending with them across
+    the corpus (left alone where two full names share the word)."""
+    fulls = {}
+    for art in per_article:
+        for e in art.entities.values():
+            if e.kind == "person" and len(e.name.split()) > 1:
+                fulls.setdefault(e.name.split()[-1], set()).add(e.name)
+    for art in per_article:
+        for e in art.entities.values():
+            if e.kind == "person" and len(e.name.split()) == 1 and len(fulls.get(e.name, ())) == 1:
+                e.aliases.add(e.name)
+                e.name = next(iter(fulls[e.name]))
