@@ -1,15 +1,16 @@
-"""Benchmark: the project's scorer against a naive transformers pipeline loop.
+"""Benchmark: the project's scorer in each precision against a naive transformers pipeline loop.
 
-Scores the same N statements (default 2,000 stance dev rows) for stance
-(a) with ``analysis.scoring.score_texts`` (length-sorted batches, dynamic padding,
-inference mode, a bfloat16 model where the CPU runs bfloat16 natively, no cache),
-the same forced to float32, (b) with ``transformers.pipeline("text-classification")``
-called once per statement on a BertForSequenceClassification that carries the same
-merged encoder weights (same encoder cost; its head differs, so only speed is
-compared), then (c) again with the project's scorer on a warm cache.
-Prints rows/s for each, the ratios to (b), and peak resident memory.
+Scores the same statements (default: the 507 news_statements dev rows, statements as
+news quotes them) for stance with ``analysis.scoring.score_texts`` (length-sorted
+batches, dynamic padding, inference mode, no cache) in float32, bfloat16 and dynamic
+int8, and with ``transformers.pipeline("text-classification")`` called once per
+statement on an ``AutoModelForSequenceClassification`` that carries the same merged
+encoder weights (same encoder cost; its head differs, so only its speed is compared),
+then once more with the project's scorer on a warm cache.  Prints rows/s, the ratio
+of each to the naive loop, macro-F1 against the gold labels for each precision, and
+peak resident memory.
 
-    python tests/benchmarks/bench_scoring.py [--data ../shared/data/stance/dev.csv.gz] [-n 2000]
+    python tests/benchmarks/bench_scoring.py [--data PATH.csv.gz] [-n 507] [--task stance|sentiment]
 """
 import argparse
 import resource
@@ -22,34 +23,39 @@ import pandas as pd
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from analysis import scoring  # noqa: E402
+from analysis import scoring, train  # noqa: E402
 from analysis.classifier import ADAPTERS_DIR, base_model_dir, load_classifier  # noqa: E402
 
+NEWS_DEV = Path(__file__).resolve().parents[3] / "shared/data/news_statements/dev.csv.gz"
 
-def naive_pipeline():
-    from transformers import AutoTokenizer, BertForSequenceClassification, pipeline
 
-    adapter = load_classifier(ADAPTERS_DIR / "stance")
-    model = BertForSequenceClassification.from_pretrained(base_model_dir(), num_labels=3)
-    model.bert.load_state_dict(adapter.encoder.state_dict(), strict=False)
-    clf = pipeline("text-classification", model=model.eval(), tokenizer=AutoTokenizer.from_pretrained(base_model_dir()),
-                   device=-1, truncation=True, max_length=adapter.max_length)  # same truncation as the scorer
-    return clf
+def naive_pipeline(task):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+    adapter = load_classifier(ADAPTERS_DIR / task)
+    base = base_model_dir(adapter.base)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=3)
+    model.base_model.load_state_dict(adapter.encoder.state_dict(), strict=False)
+    return pipeline("text-classification", model=model.eval(), tokenizer=AutoTokenizer.from_pretrained(base),
+                    device=-1, truncation=True, max_length=adapter.max_length)  # same truncation as the scorer
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[3] / "shared/data/stance/dev.csv.gz"))
-    parser.add_argument("-n", type=int, default=2000)
+    parser.add_argument("--data", default=str(NEWS_DEV))
+    parser.add_argument("--task", default="stance", choices=["stance", "sentiment"])
+    parser.add_argument("-n", type=int, default=507)
     parser.add_argument("--repeat", type=int, default=2, help="interleaved runs per way; the best counts")
     args = parser.parse_args()
-    rows = pd.read_csv(args.data, keep_default_na=False).sample(n=args.n, random_state=0)[["target", "text"]]
-    print(f"{len(rows)} stance rows, torch threads {torch.get_num_threads()}")
-
-    # The instances score_texts uses, loaded outside the timings.
-    auto = scoring.get_scorer("stance", precision="auto").load().bf16
-    scoring.get_scorer("stance", precision="fp32").load()
-    pipe = naive_pipeline()
+    rows = train.load_split(Path(args.data).parent, args.task, Path(args.data).name.split(".")[0])
+    rows = rows.sample(n=min(args.n, len(rows)), random_state=0).reset_index(drop=True)
+    pair = args.task == "stance"
+    print(f"{len(rows)} {args.task} rows from {args.data}, torch threads {torch.get_num_threads()}, "
+          f"bfloat16 native: {scoring.fast_bf16()}")
+    precisions = ["fp32", "bf16", "int8"]
+    for p in precisions:  # loaded outside the timings
+        scoring.get_scorer(args.task, precision=p).load()
+    pipe = naive_pipeline(args.task)
 
     def rate(run):
         t = time.perf_counter()
@@ -57,28 +63,34 @@ def main():
         return len(rows) / (time.perf_counter() - t)
 
     def project(precision):
-        scoring.score_texts(rows, "stance", cache_dir=None, progress=False, precision=precision)
+        return scoring.score_texts(rows[["text", "target"]] if pair else rows[["text"]], args.task,
+                                   cache_dir=None, progress=False, precision=precision)
+
+    def naive():
+        if pair:
+            return [pipe({"text": t, "text_pair": s}) for t, s in zip(rows["target"], rows["text"])]
+        return [pipe(s) for s in rows["text"]]
 
     # The first pass over new tensor shapes pays one-off kernel set-up, so each way
     # runs --repeat times, interleaved, and the best rate counts (as timeit does).
-    best = {"project": 0.0, "project_fp32": 0.0, "naive": 0.0}
+    best = dict.fromkeys([*precisions, "naive"], 0.0)
     for _ in range(args.repeat):
-        best["project"] = max(best["project"], rate(lambda: project("auto")))
-        best["project_fp32"] = max(best["project_fp32"], rate(lambda: project("fp32")))
-        best["naive"] = max(best["naive"], rate(lambda: [pipe({"text": t, "text_pair": s})
-                                                          for t, s in zip(rows["target"], rows["text"])]))
+        for p in precisions:
+            best[p] = max(best[p], rate(lambda: project(p)))
+        best["naive"] = max(best["naive"], rate(naive))
+    labels = train.TASKS[args.task]["labels"]
+    f1 = {p: train.macro_f1(rows["y"].to_numpy(), project(p)["label"].map(labels.index).to_numpy(), 3)
+          for p in precisions}
     with tempfile.TemporaryDirectory() as cache:
-        scoring.score_texts(rows, "stance", cache_dir=cache, progress=False, precision="auto")
-        warm = rate(lambda: scoring.score_texts(rows, "stance", cache_dir=cache, progress=False, precision="auto"))
-    project, project_fp32, naive = best["project"], best["project_fp32"], best["naive"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"project scorer (batched, cold cache, {'bf16' if auto else 'fp32'}): {project:8.1f} rows/s")
-    print(f"project scorer (batched, cold cache, fp32): {project_fp32:8.1f} rows/s")
-    print(f"naive pipeline loop (one at a time, fp32):  {naive:8.1f} rows/s")
-    print(f"ratio project / naive:                      {project / naive:8.1f}x")
-    print(f"ratio project fp32 / naive:                 {project_fp32 / naive:8.1f}x")
-    print(f"project scorer, warm cache:           {warm:8.1f} rows/s")
-    print(f"peak resident memory:                 {peak:8.0f} MiB")
+        scoring.score_texts(rows, args.task, cache_dir=cache, progress=False)
+        warm = rate(lambda: scoring.score_texts(rows, args.task, cache_dir=cache, progress=False))
+    print(f"naive pipeline loop (one at a time, fp32): {best['naive']:8.1f} rows/s")
+    for p in precisions:
+        print(f"project scorer {p:4s} (batched, cold cache): {best[p]:8.1f} rows/s  "
+              f"{best[p] / best['naive']:5.1f}x naive   macro-F1 {f1[p]:.4f} ({f1[p] - f1['fp32']:+.4f} vs fp32)")
+    print(f"auto precision on this CPU: {scoring.resolve_precision('auto')}")
+    print(f"project scorer, warm cache:                {warm:8.1f} rows/s")
+    print(f"peak resident memory:                      {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB")
 
 
 if __name__ == "__main__":
