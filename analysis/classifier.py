@@ -172,12 +172,8 @@ def read_config(adapter_dir):
     return {"base": DEFAULT_BASE, "template": "{target}", **json.loads(path.read_text())}
 
 
-def load_classifier(adapter_dir, trainable=False):
-    """Load base + adapter + head from ``adapter_dir``.
-
-    Default: for inference (eval mode, LoRA merged into the base).  ``trainable``: the
-    LoRA kept apart and trainable, for further fine-tuning (``analysis adapt``).
-    """
+def load_classifier(adapter_dir):
+    """Load base + adapter + head from ``adapter_dir`` for inference (eval mode, merged LoRA)."""
     from peft import PeftModel
     from safetensors.torch import load_file
     from transformers import AutoModel
@@ -186,13 +182,11 @@ def load_classifier(adapter_dir, trainable=False):
     cfg = read_config(adapter_dir)
     encoder = AutoModel.from_pretrained(base_model_dir(cfg["base"]), dtype=torch.float32)
     with _quiet_peft():
-        encoder = PeftModel.from_pretrained(encoder, adapter_dir, is_trainable=trainable)
-    if not trainable:
-        encoder = encoder.merge_and_unload()
+        encoder = PeftModel.from_pretrained(encoder, adapter_dir).merge_and_unload()
     model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], cfg["temperature"],
                               base=cfg["base"], template=cfg["template"])
     model.head.load_state_dict(load_file(adapter_dir / "head.safetensors"))
-    return model.train() if trainable else model.eval()
+    return model.eval()
 
 
 def hash_files(paths):
