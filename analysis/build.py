@@ -25,6 +25,7 @@ interpreter) and otherwise installs a spec for this interpreter into
 import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +81,7 @@ def ensure_kernel() -> str:
 
 def build_figures(articles: str | Path, target: str, out_dir: str | Path, model: str | Path | None = None,
                   sentiment_model: str | Path | None = None, executed_dir: str | Path = EXECUTED_DIR,
-                  log=None, precision: str | None = None) -> dict[str, float]:
+                  log: Callable[[str], None] | None = None, precision: str | None = None) -> dict[str, float]:
     """Execute every notebook with these parameters; returns {notebook: seconds}.
 
     ``articles``: article file or folder; ``target``: stance target;

@@ -298,8 +298,9 @@ def clear_scorers():
     _SCORERS.clear()
 
 
-def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None, precision=None,
-                source="input"):
+def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: str | os.PathLike | None = None,
+                cache_dir: str | os.PathLike | None = DEFAULT_CACHE, progress: bool | None = None,
+                precision: str | None = None, source: str = "input") -> pd.DataFrame:
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
     ``precision``: "auto" (bfloat16 where the CPU has it natively), "fp32" or "bf16";
@@ -381,7 +382,9 @@ def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, prog
     return out
 
 
-def score_statements(statements, target, model=None, sentiment_model=None, cache_dir=DEFAULT_CACHE):
+def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,
+                     sentiment_model: str | os.PathLike | None = None,
+                     cache_dir: str | os.PathLike | None = DEFAULT_CACHE) -> pd.DataFrame:
     """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` and sentiment of each statement."""
     schemas.check(statements, schemas.STATEMENTS, "statements")
     base = statements.reset_index(drop=True)

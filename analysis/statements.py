@@ -1263,7 +1263,8 @@ def sentence_starts(articles):
     return {aid: list(starts) for aid, starts in sentences(articles).groupby("article_id", sort=False)["start"]}
 
 
-def extract_statements(articles, nlp=None):
+def extract_statements(articles: pd.DataFrame,
+                       nlp: "spacy.language.Language | None" = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Extract statements and speakers from an ARTICLES table.
 
     Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns
