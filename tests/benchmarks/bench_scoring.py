@@ -56,15 +56,15 @@ def main():
         run()
         return len(rows) / (time.perf_counter() - t)
 
-    def project(precision):
+    def score_project(precision):
         scoring.score_texts(rows, "stance", cache_dir=None, progress=False, precision=precision)
 
     # The first pass over new tensor shapes pays one-off kernel set-up, so each way
     # runs --repeat times, interleaved, and the best rate counts (as timeit does).
     best = {"project": 0.0, "project_fp32": 0.0, "naive": 0.0}
     for _ in range(args.repeat):
-        best["project"] = max(best["project"], rate(lambda: project("auto")))
-        best["project_fp32"] = max(best["project_fp32"], rate(lambda: project("fp32")))
+        best["project"] = max(best["project"], rate(lambda: score_project("auto")))
+        best["project_fp32"] = max(best["project_fp32"], rate(lambda: score_project("fp32")))
         best["naive"] = max(best["naive"], rate(lambda: [pipe({"text": t, "text_pair": s})
                                                           for t, s in zip(rows["target"], rows["text"])]))
     with tempfile.TemporaryDirectory() as cache:
