@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_speakers import scored
 
 from analysis import figures
 from analysis.speakers import speaker_stance
+from test_speakers import scored
 
 LONG = "Alice Longname-With-A-Very-Long-Surname Example Who Has Four More Given Names"
 ROWS = [("a1", LONG, "favor", 0.9, "Country X", "Org One"),
