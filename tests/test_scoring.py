@@ -59,7 +59,9 @@ def test_adapter_scores_keep_rows_and_sum_to_one(tiny_adapter, tmp_path):
     probs = out[["p_favor", "p_against", "p_neutral"]].to_numpy()
     assert np.allclose(probs[[0, 2, 3]].sum(1), 1.0)
     assert np.isnan(probs[1]).all() and out["label"].iat[1] == ""
-    assert set(out["label"].iloc[[0, 2]]) <= {"favor", "against", "neutral"}
+    # the label is the most probable class, and the model reads the text: other words, other scores
+    assert list(out["label"].iloc[[0, 2]]) == [scoring.LABELS["stance"][k] for k in probs[[0, 2]].argmax(1)]
+    assert not np.allclose(probs[0], probs[2])
     assert np.allclose(probs[0], probs[3])  # same text, same target -> same score
     assert out["model"].iat[0].startswith("stance-test@")
 
@@ -157,7 +159,9 @@ def test_corrupt_cache_is_reported_and_rebuilt(tiny_adapter, tmp_path):
     (tmp_path / "scores.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.warns(RuntimeWarning, match="corrupt"):
         out = scoring.score_texts(TEXTS.iloc[[0]], "stance", target="t", model=tiny_adapter, cache_dir=tmp_path)
-    assert out["label"].iat[0] in {"favor", "against", "neutral"}
+    fresh = scoring.score_texts(TEXTS.iloc[[0]], "stance", target="t", model=tiny_adapter, cache_dir=None)
+    assert np.allclose(out[["p_favor", "p_against", "p_neutral"]], fresh[["p_favor", "p_against", "p_neutral"]])
+    assert out["label"].iat[0] == fresh["label"].iat[0]
     assert scoring.ScoreCache(tmp_path / "scores.sqlite").get(
         scoring.get_scorer("stance", str(tiny_adapter)).fingerprint, "stance", "t",
         [scoring.ScoreCache.key(TEXTS.text.iat[0])])
@@ -235,7 +239,11 @@ def test_nli_model_scores_both_tasks(tiny_nli, tmp_path):
     sentiment = scoring.score_texts(TEXTS.iloc[[0, 2]], "sentiment", model=tiny_nli, cache_dir=tmp_path)
     assert np.allclose(stance[["p_favor", "p_against", "p_neutral"]].sum(1), 1.0)
     assert np.allclose(sentiment[["p_negative", "p_neutral", "p_positive"]].sum(1), 1.0)
-    assert set(sentiment["label"]) <= {"negative", "neutral", "positive"}
+    probs = sentiment[["p_negative", "p_neutral", "p_positive"]].to_numpy()
+    assert list(sentiment["label"]) == [scoring.LABELS["sentiment"][k] for k in probs.argmax(1)]
+    # the target goes into the hypotheses: another target, other stance scores for the same text
+    other = scoring.score_texts(TEXTS.iloc[[0, 2]], "stance", target="the weather", model=tiny_nli, cache_dir=None)
+    assert not np.allclose(stance[["p_favor", "p_against", "p_neutral"]], other[["p_favor", "p_against", "p_neutral"]])
     assert stance["model"].iat[0].startswith("tiny-nli@")
 
 
