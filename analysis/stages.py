@@ -80,7 +80,7 @@ def _read(path: Path):
         warnings.warn(f"stage cache {path.name} unreadable ({type(exc).__name__}); recomputing", RuntimeWarning,
                       stacklevel=3)
         return None
-    for col in df.select_dtypes(include="object").columns:  # list columns come back as arrays
+    for col in [c for c in df.columns if df[c].dtype == "object"]:  # list columns come back as arrays
         if len(df) and all(hasattr(v, "tolist") for v in df[col]):
             df[col] = [v.tolist() for v in df[col]]
     return df

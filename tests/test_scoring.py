@@ -72,6 +72,7 @@ def test_one_scorer_per_task_and_model_however_named(tiny_adapter):
     assert scoring.get_scorer("stance", None) is scoring.get_scorer("stance") is not scorer
 
 
+@pytest.mark.slow
 def test_batching_does_not_change_scores(tiny_adapter):
     texts = pd.DataFrame({"text": [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]})
     one = scoring.Scorer("stance", tiny_adapter, batch_size=1, precision="fp32")
@@ -237,8 +238,8 @@ def test_sqlite_error_in_use_rebuilds_cache(tmp_path):
 def test_nli_model_scores_both_tasks(tiny_nli, tmp_path):
     stance = scoring.score_texts(TEXTS.iloc[[0, 2]], "stance", target="the plan", model=tiny_nli, cache_dir=tmp_path)
     sentiment = scoring.score_texts(TEXTS.iloc[[0, 2]], "sentiment", model=tiny_nli, cache_dir=tmp_path)
-    assert np.allclose(stance[["p_favor", "p_against", "p_neutral"]].sum(1), 1.0)
-    assert np.allclose(sentiment[["p_negative", "p_neutral", "p_positive"]].sum(1), 1.0)
+    assert np.allclose(stance[["p_favor", "p_against", "p_neutral"]].sum(axis=1), 1.0)
+    assert np.allclose(sentiment[["p_negative", "p_neutral", "p_positive"]].sum(axis=1), 1.0)
     probs = sentiment[["p_negative", "p_neutral", "p_positive"]].to_numpy()
     assert list(sentiment["label"]) == [scoring.LABELS["sentiment"][k] for k in probs.argmax(1)]
     # the target goes into the hypotheses: another target, other stance scores for the same text
@@ -280,7 +281,7 @@ def test_score_statements_has_scored_schema(tiny_adapter, tmp_path):
                                       cache_dir=tmp_path)
     assert list(scored.columns) == list(schemas.SCORED_STATEMENTS)
     assert (scored["target"] == "the decision").all()
-    assert np.allclose(scored[["p_negative", "p_sentiment_neutral", "p_positive"]].sum(1), 1.0)
+    assert np.allclose(scored[["p_negative", "p_sentiment_neutral", "p_positive"]].sum(axis=1), 1.0)
 
 
 def run_cli(*args):

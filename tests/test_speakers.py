@@ -179,6 +179,7 @@ def test_stance_cli_exits_2_without_articles(tmp_path):
     assert "loaded 0 articles" in result.stderr
 
 
+@pytest.mark.slow
 def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     article = GOLD["articles"][0]
     out, statements_out = tmp_path / "speakers.csv", tmp_path / "statements.csv"

@@ -11,6 +11,8 @@ from transformers import AutoTokenizer
 from analysis import scoring, train
 from analysis.classifier import base_model_dir, encode, load_classifier
 
+pytestmark = pytest.mark.slow  # trains an adapter
+
 ROWS = [("favor", "We strongly support this plan."), ("against", "This plan is a disaster, stop it."),
         ("neutral", "The weather was mild on Tuesday.")]
 
