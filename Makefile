@@ -15,6 +15,7 @@ setup: .venv/installed
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
 	$(PY) -m pip install -q -e .
+	$(PY) -m analysis.jupyter   # JupyterLab saves notebooks/ without outputs: git status stays clean
 	touch $@
 
 figures: setup

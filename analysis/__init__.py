@@ -32,7 +32,7 @@ _EXPORTS = {
     "notebook_setup": "stages",
     "run_stages": "stages",
 }
-_SUBMODULES = {"build", "classifier", "corpus", "evaluate", "figures", "io", "paths", "schemas", "scoring",
+_SUBMODULES = {"build", "classifier", "corpus", "evaluate", "figures", "io", "jupyter", "paths", "schemas", "scoring",
                "speakers", "stages", "statements", "train"}
 
 __all__ = sorted(_EXPORTS)

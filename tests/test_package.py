@@ -132,3 +132,28 @@ def test_wheel_ships_the_models(tmp_path):
     committed = {str(p.relative_to(ROOT)) for p in (ROOT / "analysis" / "models").rglob("*") if p.is_file()}
     assert committed and committed <= names
     assert {"analysis/__init__.py", "analysis/paths.py", "analysis/py.typed"} <= names
+
+
+def test_notebooks_saved_from_jupyterlab_stay_clean(tmp_path):
+    from types import SimpleNamespace
+
+    import nbformat
+
+    from analysis import jupyter
+
+    nb = nbformat.read(ROOT / "notebooks" / "03_stance_and_sentiment.ipynb", as_version=4)
+    clean = nbformat.writes(nb)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="3 articles")]
+    nb.cells[2].execution_count = 4
+    nb.metadata.language_info = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python"}
+    nb.metadata.widgets = {"application/vnd.jupyter.widget-state+json": {}}
+    model = {"type": "notebook", "content": nb}
+    elsewhere = {"type": "notebook", "content": nbformat.from_dict(nb)}
+    jupyter.strip_outputs(elsewhere, "scratch/03_stance_and_sentiment.ipynb",
+                          contents_manager=SimpleNamespace(root_dir=str(ROOT)))
+    assert elsewhere["content"].cells[2].outputs  # only the project's notebooks are stripped
+    jupyter.strip_outputs(model, "notebooks/03_stance_and_sentiment.ipynb",
+                          contents_manager=SimpleNamespace(root_dir=str(ROOT)))
+    assert nbformat.writes(model["content"]) == clean
+    config = jupyter.install(tmp_path)
+    assert json.loads(config.read_text())["FileContentsManager"]["pre_save_hook"] == "analysis.jupyter.strip_outputs"
