@@ -11,10 +11,10 @@ Keys: the articles' key hashes the input files (names and bytes, folders walked)
 and the code version (the package's source, the spaCy and pandas versions); the
 statements' key is the articles' key; the scored key adds the target, both models'
 fingerprints and the precision.  A hit skips the stage (spaCy is not even
-loaded), so ``python -m analysis figures`` runs extraction and scoring once and
-its three notebooks, and any interactive re-run, read the tables.  The warnings
-of a cached load (bad files, repaired encodings) are stored with it and
-replayed.  Files are written atomically; an unreadable cache file is recomputed.
+loaded), so ``python -m analysis figures`` runs extraction once for its three
+notebooks, and an interactive re-run reads the tables.  The warnings of a
+cached stage (bad files, repaired encodings, articles without statements) are
+stored with it and replayed.  Files are written atomically; an unreadable cache file is recomputed.
 
 ``notebook_setup(articles, target, ...)`` is the first code cell of every
 notebook: it quiets the libraries' own progress bars, sets display options,
@@ -118,34 +118,38 @@ def run_stages(articles, target: str | None = None, model=None, sentiment_model=
         if use_cache:
             write_table(df, folder / f"{stage}-{keys[stage.split('_')[0]]}.parquet")
 
-    art = cached("articles")
-    log = folder / f"articles-{keys['articles']}.warnings.json"
-    if art is not None and log.is_file():
-        for message, category in json.loads(log.read_text(encoding="utf-8")):
-            warnings.warn(message, _category(category), stacklevel=2)
-    else:
+    def logged(stage, compute, *tables):
+        """The cached tables of ``stage`` with its warnings replayed, else ``compute()`` stored with its warnings."""
+        log = folder / f"{stage}-{keys[stage]}.warnings.json"
+        found = [cached(t) for t in tables]
+        if use_cache and log.is_file() and all(df is not None for df in found):
+            for message, category in json.loads(log.read_text(encoding="utf-8")):
+                warnings.warn(message, _category(category), stacklevel=3)
+            return found
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            art = load_articles(inputs)
+            result = compute()
         for w in caught:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if len(art):
-            store("articles", art)
-            if use_cache:
-                with atomic_path(log) as tmp:
-                    tmp.write_text(json.dumps([[str(w.message), f"{w.category.__module__}.{w.category.__qualname__}"]
-                                               for w in caught]), encoding="utf-8")
+        if use_cache and len(result[0]):
+            for t, df in zip(tables, result):
+                store(t, df)
+            with atomic_path(log) as tmp:
+                tmp.write_text(json.dumps([[str(w.message), f"{w.category.__module__}.{w.category.__qualname__}"]
+                                           for w in caught]), encoding="utf-8")
+        return result
+
+    (art,) = logged("articles", lambda: (load_articles(inputs),), "articles")
     if art.empty:
         return Stages(art, pd.DataFrame(), pd.DataFrame(), None, keys)
 
-    keys["statements"] = keys["speakers"] = keys["articles"]
-    statements, speakers = cached("statements"), cached("speakers")
-    if statements is None or speakers is None:
+    def extract():
         from .statements import extract_statements
 
-        statements, speakers = extract_statements(art)
-        store("statements", statements)
-        store("speakers", speakers)
+        return extract_statements(art)
+
+    keys["statements"] = keys["speakers"] = keys["articles"]
+    statements, speakers = logged("statements", extract, "statements", "speakers")
     if target is None:
         return Stages(art, statements, speakers, None, keys)
 

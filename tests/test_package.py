@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 import analysis
 from analysis import paths, stages
+from analysis.io import InputProblem
 
 ROOT = Path(__file__).resolve().parent.parent
 API = ["build_figures", "extract_statements", "group_stance", "load_articles", "score_statements", "score_texts",
@@ -100,10 +102,13 @@ def test_stage_cache_replays_load_warnings_and_survives_damage(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
-    with pytest.warns(UserWarning, match="empty.txt"):
-        stages.run_stages(tmp_path / "in", cache_dir=tmp_path / "cache")
-    with pytest.warns(UserWarning, match="empty.txt"):
-        stages.run_stages(tmp_path / "in", cache_dir=tmp_path / "cache")
+    (tmp_path / "in" / "quiet.txt").write_text("date 2022-01-07 The weather was mild.\n", encoding="utf-8")
+    for _ in range(2):  # computed, then from the cache: the same messages
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            stages.run_stages(tmp_path / "in", cache_dir=tmp_path / "cache")
+        messages = [str(w.message) for w in caught if issubclass(w.category, InputProblem)]
+        assert any("empty.txt" in m for m in messages) and any("no statements found" in m for m in messages), messages
     for path in (tmp_path / "cache" / "stages").glob("statements-*.parquet"):
         path.write_bytes(b"not parquet")
     with pytest.warns(RuntimeWarning, match="unreadable"):
