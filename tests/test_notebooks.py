@@ -71,6 +71,8 @@ def test_build_on_seed_writes_every_figure(builds):
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.execution_count for c in code), name  # every cell ran
         assert not any(o.get("output_type") == "error" for c in code for o in c.outputs), name
+        stderr = [o.text for c in code for o in c.outputs if o.get("name") == "stderr"]
+        assert not stderr, (name, stderr)  # no warnings, no library progress bars
     for name in figures.FIGURE_NAMES:
         assert (out / f"{name}.png").read_bytes()[:8] == PNG_MAGIC, name
         assert b"<svg" in (out / f"{name}.svg").read_bytes()[:1000], name
