@@ -117,18 +117,35 @@ def test_run_all_in_jupyterlab_shows_every_figure_and_no_error(lab, browser):
     browser.get(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
     code_cells = "div.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, code_cells), 120, "the notebook")
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-status='idle']")
-          or "Idle" in d.find_element(By.TAG_NAME, "body").text, 120, "the kernel")
-    # Run > Run All Cells, as a user would
-    menu = next(e for e in browser.find_elements(By.CSS_SELECTOR, "li.lm-MenuBar-item") if e.text.strip() == "Run")
-    menu.click()
-    _wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".lm-Menu li.lm-Menu-item")
-                              if e.text.strip().startswith("Run All Cells")], 10, "Run All Cells")[0].click()
+
+    def kernel_idle(_):
+        with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as response:
+            kernels = json.load(response)
+        return len(kernels) == 1 and kernels[0]["execution_state"] == "idle"
+
+    _wait(browser, kernel_idle, 120, "the kernel")
     n_code = len(browser.find_elements(By.CSS_SELECTOR, code_cells))
 
+    def prompts(d):
+        return [e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, f"{code_cells} .jp-InputArea-prompt")]
+
+    for attempt in range(3):  # Run > Run All Cells, as a user would (again if the click came too early)
+        browser.find_elements(By.CSS_SELECTOR, f"{code_cells} .jp-InputArea-prompt")[0].click()  # focus
+        menu = next(e for e in browser.find_elements(By.CSS_SELECTOR, "li.lm-MenuBar-item")
+                    if e.text.strip() == "Run")
+        menu.click()
+        _wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".lm-Menu li.lm-Menu-item")
+                                  if e.text.strip().startswith("Run All Cells")], 10, "Run All Cells")[0].click()
+        try:
+            _wait(browser, lambda d: any(p != "[ ]:" for p in prompts(d)), 30, "the first cell to start")
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+
     def finished(d):
-        prompts = [e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, f"{code_cells} .jp-InputArea-prompt")]
-        return len(prompts) == n_code and all(p.strip("[]: ").isdigit() for p in prompts)  # "[7]:", not "[*]:"
+        shown = prompts(d)
+        return len(shown) == n_code and all(p.strip("[]: ").isdigit() for p in shown)  # "[7]:", not "[*]:"
 
     _wait(browser, finished, RUN_TIMEOUT, "Run All to finish")
     errors = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.error'], "
