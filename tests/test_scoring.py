@@ -102,6 +102,7 @@ def test_get_scorer_keeps_one_scorer_per_precision(tiny_adapter):
     assert fp32.precision == "fp32"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("precision, tolerance", [("bf16", 0.03), ("int8", 0.06)])
 def test_reduced_precision_scores_stay_close_to_fp32_and_are_cached_apart(tiny_adapter, precision, tolerance):
     texts = [f"Statement number {i} " + "word " * (i % 7) for i in range(20)]
@@ -288,6 +289,7 @@ def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_cli_scores_csv_in_order(tiny_adapter, tmp_path):
     src = tmp_path / "in.csv"
     pd.DataFrame({"text": ["b text", "a", ""], "n": [1, 2, 3]}).to_csv(src, index=False)
@@ -299,6 +301,7 @@ def test_cli_scores_csv_in_order(tiny_adapter, tmp_path):
     assert "empty text" in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_reads_tables_as_the_loader_does(tiny_adapter, tmp_path):
     src = tmp_path / "in.csv"  # a "Text" header, ";" delimiter, cp1251, "NA" as text, an empty row
     src.write_bytes("N;Text\n1;Мы поддерживаем это решение.\n2;NA\n3;\n4;NaN\n".encode("cp1251"))
