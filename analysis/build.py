@@ -1,13 +1,20 @@
 """Headless build: run the three notebooks top to bottom and write every figure.
 
-``build_figures(articles, target, out_dir, model=None, sentiment_model=None)``
-executes ``notebooks/01_corpus_overview``, ``02_who_said_what`` and
-``03_stance_and_sentiment`` with papermill in a real Jupyter kernel, passing the
-parameters (articles, target, model, sentiment_model, figures_dir); the three
-run at the same time, each in its own kernel.  Executed copies go to
+``build_figures(articles, target, out_dir, model=None, sentiment_model=None, precision=None)``
+first loads, extracts and scores the corpus once into the stage cache
+(``analysis.stages``), then executes ``notebooks/01_corpus_overview``,
+``02_who_said_what`` and ``03_stance_and_sentiment`` with papermill in a real
+Jupyter kernel, passing the parameters (articles, target, model,
+sentiment_model, figures_dir, precision); the notebooks read the cached tables,
+and run at the same time, each in its own kernel.  Executed copies go to
 ``build/notebooks/`` (ignored by git); notebook 03 writes the
 figures (``figures.FIGURE_NAMES`` as PNG + SVG, ``figures.EVIDENCE_NAME``),
 ``speakers.csv`` and ``statements.csv`` into ``out_dir``.
+
+``precision="fp32"`` (what ``make figures`` uses) makes the build reproducible
+byte for byte on any x86-64 CPU: the kernels score in float32 with CPU-independent
+arithmetic (``analysis.numerics``), where bfloat16 kernels and vector widths
+differ from one kind of CPU to another.
 
 The kernel must run this interpreter, so the notebooks see the same packages
 as the command: ``ensure_kernel`` uses the ``python3`` kernel when it does
@@ -15,16 +22,36 @@ as the command: ``ensure_kernel`` uses the ``python3`` kernel when it does
 interpreter) and otherwise installs a spec for this interpreter into
 ``sys.prefix`` (the virtualenv).
 """
+import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import EXECUTED_DIR, NOTEBOOKS_DIR, REPO_ROOT
+
+ROOT = REPO_ROOT
 NOTEBOOKS = ["01_corpus_overview.ipynb", "02_who_said_what.ipynb", "03_stance_and_sentiment.ipynb"]
-EXECUTED_DIR = ROOT / "build" / "notebooks"
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
 KERNEL = "python3"
 OWN_KERNEL = "analysis-python3"  # installed only when ``python3`` runs another interpreter
+
+
+@contextmanager
+def _environment(**values):
+    """Set environment variables (None: leave alone) for the duration; kernels started inside inherit them."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: v for k, v in values.items() if v is not None})
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _runs_this_python(spec):
@@ -35,7 +62,7 @@ def _runs_this_python(spec):
     return Path(exe).exists() and Path(exe).resolve() == Path(sys.executable).resolve()
 
 
-def ensure_kernel():
+def ensure_kernel() -> str:
     """Name of a Jupyter kernel that runs this interpreter; installs one if there is none."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
@@ -52,15 +79,18 @@ def ensure_kernel():
     return OWN_KERNEL
 
 
-def build_figures(articles, target, out_dir, model=None, sentiment_model=None,
-                  executed_dir=EXECUTED_DIR, log=None):
+def build_figures(articles: str | Path, target: str, out_dir: str | Path, model: str | Path | None = None,
+                  sentiment_model: str | Path | None = None, executed_dir: str | Path = EXECUTED_DIR,
+                  log: Callable[[str], None] | None = None, precision: str | None = None) -> dict[str, float]:
     """Execute every notebook with these parameters; returns {notebook: seconds}.
 
     ``articles``: article file or folder; ``target``: stance target;
     ``out_dir``: where figures and tables go; ``model``/``sentiment_model``:
     passed to ``score_statements`` (None: the project's adapters);
     ``executed_dir``: where executed notebook copies go; ``log``: a callable
-    given one line per finished notebook, or None.
+    given one line per finished notebook, or None; ``precision``: "fp32"
+    (reproducible on any x86-64 CPU), "bf16", "int8" or "auto"; None:
+    ``$ANALYSIS_PRECISION``, else auto.
 
     The notebooks are independent (each loads the corpus itself, only 03 writes
     into ``out_dir``), so they run at the same time, each top to bottom in its
@@ -70,6 +100,11 @@ def build_figures(articles, target, out_dir, model=None, sentiment_model=None,
     import papermill
     from traitlets.config import Config
 
+    from . import numerics
+    from .stages import run_stages
+
+    if NOTEBOOKS_DIR is None:
+        raise FileNotFoundError("build_figures needs the project's notebooks: run it from a clone of the repository")
     # CurveZMQ keys for kernels that declare support: no plain-text TCP (and no warning about it).
     config = Config({"KernelManager": {"transport_encryption": "auto"}})
     params = {"articles": str(Path(articles).resolve()), "target": target,
@@ -81,11 +116,26 @@ def build_figures(articles, target, out_dir, model=None, sentiment_model=None,
 
     def execute(name):
         start = time.perf_counter()
-        papermill.execute_notebook(ROOT / "notebooks" / name, Path(executed_dir) / name,
+        papermill.execute_notebook(NOTEBOOKS_DIR / name, Path(executed_dir) / name,
                                    parameters=params, kernel_name=kernel, cwd=str(ROOT),
                                    progress_bar=False, config=config)
         return time.perf_counter() - start
 
+    precision = precision or os.environ.get("ANALYSIS_PRECISION") or "auto"
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    params["precision"] = precision
+    # The kernels inherit this environment: in float32 with CPU-independent arithmetic (analysis.numerics).
+    env = numerics.ENV if precision == "fp32" else {}
+    with _environment(ANALYSIS_PRECISION=precision, **env):
+        # Load and extract once; the notebooks, run at the same time, read the stage cache
+        # (notebook 03 scores, in its kernel).
+        run_stages(params["articles"])
+        times = _execute_all(execute, log)
+    return {name: times[name] for name in NOTEBOOKS}
+
+
+def _execute_all(execute, log):
     times = {}
     with ThreadPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:
         futures = {pool.submit(execute, name): name for name in NOTEBOOKS}
@@ -94,7 +144,7 @@ def build_figures(articles, target, out_dir, model=None, sentiment_model=None,
             times[name] = future.result()
             if log:
                 log(f"{name}: {times[name]:.1f}s")
-    return {name: times[name] for name in NOTEBOOKS}
+    return times
 
 
 def add_arguments(name, parser):
@@ -104,6 +154,9 @@ def add_arguments(name, parser):
     parser.add_argument("--out", required=True, help="folder for figures and tables")
     parser.add_argument("--model", help="stance model (default: the project's adapter)")
     parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
+    parser.add_argument("--precision", choices=PRECISIONS,
+                        help="scoring precision; fp32 reproduces the figures byte for byte on any x86-64 CPU "
+                             "(default: $ANALYSIS_PRECISION, else auto: bfloat16 where the CPU runs it natively)")
 
 
 def run_cli(name, args):
@@ -118,7 +171,7 @@ def run_cli(name, args):
     start = time.perf_counter()
     try:
         build_figures(args.articles, args.target, args.out, model=args.model,
-                      sentiment_model=args.sentiment_model,
+                      sentiment_model=args.sentiment_model, precision=args.precision,
                       log=lambda line: print(line, file=sys.stderr))
     except papermill.PapermillExecutionError as exc:
         print(f"error: notebook failed: {exc.ename}: {exc.evalue} "

@@ -26,8 +26,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-ADAPTERS_DIR = Path(__file__).parent / "models"
-CACHE_DIR = Path(os.environ.get("ANALYSIS_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache"))
+from .paths import CACHE_DIR, MODELS_DIR
+
+ADAPTERS_DIR = MODELS_DIR  # the committed adapters, analysis/models/<task>
+
 # Hugging Face id -> short name, LoRA target modules, pip packages that ship the weights.
 BASES = {
     "sentence-transformers/all-MiniLM-L6-v2": {

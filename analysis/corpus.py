@@ -589,7 +589,7 @@ def _folder_files(folder):
                   if f.is_file() and f.suffix.lower() in SUFFIXES or f.is_symlink() and not f.exists())
 
 
-def load_articles(paths, strict=False):
+def load_articles(paths: str | os.PathLike | list[str | os.PathLike], strict: bool = False) -> pd.DataFrame:
     """Files or folders -> ARTICLES DataFrame, one row per good article.
 
     ``paths``: a path or a list of paths; folders are walked (sorted) for .txt .md

@@ -7,9 +7,9 @@ statement precision / recall / F1, speaker accuracy on matched statements,
 kind accuracy on matched statements, recall per gold kind and precision per
 predicted kind.
 
-``python -m analysis.evaluate [GOLD.json ...]`` runs ``extract_statements`` on
-each gold file (default: the project's tests/gold/statements.json) and prints
-the numbers, then every miss, extra and wrong speaker.
+``python -m analysis.evaluate GOLD.json ...`` runs ``extract_statements`` on
+each gold file (the project's are in ``tests/gold/``) and prints the numbers,
+then every miss, extra and wrong speaker.
 """
 import json
 import re
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 
-GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold" / "statements.json"
 MIN_OVERLAP = 0.5
 
 
@@ -27,7 +26,7 @@ def _norm_name(name):
     return re.sub(r"^the\s+", "", str(name or "").strip().lower())
 
 
-def load_gold(path=GOLD):
+def load_gold(path):
     """Read a gold JSON file -> (articles, gold).
 
     ``articles`` has the ARTICLES columns (inline texts, or files read with
@@ -113,10 +112,13 @@ def evaluate_statements(predicted, gold, pairs=None):
 
 
 def main(argv=None):
-    """Evaluate the extractor on each gold file given (else the project's)."""
+    """Evaluate the extractor on each gold file given."""
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        print("usage: python -m analysis.evaluate GOLD.json ... (for example tests/gold/*.json)", file=sys.stderr)
+        return 2
     totals = dict(n_predicted=0, n_gold=0, n_matched=0, n_same_speaker=0)
-    for path in argv or [GOLD]:
+    for path in argv:
         print(f"== {path}")
         scores = report_file(path)
         for key in totals:

@@ -54,6 +54,8 @@ STYLE = {
 }
 WIDTH = 10.0          # inches, every figure
 NAME_WIDTH = 30       # characters per line of a speaker or group label
+STANCE_TITLE = "Stance toward"                              # figures 1-4: "<title>: <target>"
+QUOTES_TITLE = "Who quotes whom in the articles on"         # figure 5 shows attribution, not stance
 MAX_ROWS = 40         # speakers in figure 1 (most statements first)
 MAX_GROUPS = 25       # groups per panel of figure 3
 MAX_LABELS = 25       # point labels tried in figure 2 (most statements first)
@@ -116,8 +118,8 @@ class _Canvas:
     places an axes by its margins in inches inside the body.
     """
 
-    def __init__(self, target, note, body, width=WIDTH, note_lines=1):
-        title = short(f"Stance toward: {target}", int(width * 8.5), 2)
+    def __init__(self, target, note, body, width=WIDTH, note_lines=1, title=STANCE_TITLE):
+        title = short(f"{title}: {target}", int(width * 8.5), 2)
         self.note_width = int(width * 15)
         note = short(note, self.note_width, 2)
         note_lines = max(note_lines, note.count("\n") + 1)
@@ -143,10 +145,10 @@ class _Canvas:
                                   1 - (self.top + top) / h - y0])
 
 
-def _message_figure(target, note, message):
+def _message_figure(target, note, message, title=STANCE_TITLE):
     """A figure that states why there is nothing to plot, instead of an empty axis."""
     with matplotlib.rc_context(STYLE):
-        canvas = _Canvas(target, note, 2.4)
+        canvas = _Canvas(target, note, 2.4, title=title)
         canvas.fig.text(0.5, (canvas.bottom + 1.2) / canvas.height, message, ha="center",
                         va="center", fontsize=11)
         return canvas.fig
@@ -400,7 +402,8 @@ def who_quotes_whom_figure(statements, target=None, max_names=20):
     relayed = statements[statements["reported_by"].map(_str).str.strip() != ""]
     if relayed.empty:
         return _message_figure(target, note, "No statement in this corpus is relayed by another speaker\n"
-                               "(no 'A quoted B' attributions), so there is no who-quotes-whom matrix.")
+                               "(no 'A quoted B' attributions), so there is no who-quotes-whom matrix.",
+                               title=QUOTES_TITLE)
     counts = pd.crosstab(relayed["reported_by"], relayed["speaker"])
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_names],
                         counts.sum(axis=0).sort_values(ascending=False, kind="stable").index[:max_names]]
@@ -413,7 +416,7 @@ def who_quotes_whom_figure(statements, target=None, max_names=20):
     bottom = 0.75 + 0.075 * longest * np.sin(np.radians(40)) + 0.15 * max(n.count("\n") for n in columns)
     with matplotlib.rc_context(STYLE):
         canvas = _Canvas(target, _join(note, f"{len(relayed)} relayed statements"), 0.35 + bottom + cell_h * r,
-                         width=max(WIDTH, left + cell_w * c + 0.5))
+                         width=max(WIDTH, left + cell_w * c + 0.5), title=QUOTES_TITLE)
         ax = canvas.axes(left=left, right=canvas.width - left - cell_w * c, top=0.35, bottom=bottom)
         vmax = max(1, values.max())
         ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax * 1.15, aspect="auto")

@@ -48,6 +48,11 @@ def write_table(df, path):
     return path
 
 
+def round_floats(df, digits=6):
+    """``df`` with its float columns rounded to ``digits`` decimals (other columns untouched)."""
+    return df.round({col: digits for col in df.columns if df[col].dtype.kind == "f"})
+
+
 def write_text(text, path):
     """Write ``text`` (UTF-8) atomically; returns the path."""
     path = Path(path)

@@ -65,7 +65,8 @@ STATEMENTS = {
             "| pullquote (corpus pull-quote) | continuation (unattributed quote going on with the previous speaker)",
     "cue": "reporting verb or phrase ('said', 'according to', 'quoted', ...)",
     "reported_by": "who relays the words in nested attribution ('A quoted B ...' -> A), else ''",
-    "text": "what was said: the quoted words without their marks, or the reported clause; equals articles.text[start:end]",
+    "text": "what was said: the quoted words without their marks, or the reported clause; "
+            "equals articles.text[start:end]",
     "start": "offset of the statement in articles.text",
     "end": "offset one past the statement",
     "sentence_index": "index of the sentence (SENTENCES.index) the statement starts in",
@@ -121,14 +122,18 @@ SPEAKER_STANCE = {
     "organization": "organisation, else ''",
     "country": "country, else ''",
     "date": "article date (NaT for corpus-wide rows or unknown dates)",
-    "stance": "favor | against | neutral: a side when score >= speakers.MARGIN (or <= -MARGIN); neutral when no statement is on target or the sides balance",
+    "stance": "favor | against | neutral: a side when score >= speakers.MARGIN (or <= -MARGIN); neutral when no "
+              "statement is on target or the sides balance",
     "p_favor": "confidence-weighted mean of statement p_favor",
     "p_against": "confidence-weighted mean of statement p_against",
     "p_neutral": "confidence-weighted mean of statement p_neutral",
-    "score": "in [-1, 1]: confidence-weighted mean lean (p_favor - p_against) / (p_favor + p_against) of the on-target statements (label favor or against); 0 when none",
-    "score_lo": "lower end of the 90% interval of score (seeded Beta posterior over the on-target statements' split between the sides)",
+    "score": "in [-1, 1]: confidence-weighted mean lean (p_favor - p_against) / (p_favor + p_against) of the "
+             "on-target statements (label favor or against); 0 when none",
+    "score_lo": "lower end of the 90% interval of score (seeded Beta posterior over the on-target statements' "
+                "split between the sides)",
     "score_hi": "upper end of the 90% interval of score",
-    "stance_confidence": "0-1: confidence-weighted share of statements on target times the share of posterior draws that give the same stance; 0 for speakers who never address the target",
+    "stance_confidence": "0-1: confidence-weighted share of statements on target times the share of posterior "
+                         "draws that give the same stance; 0 for speakers who never address the target",
     "sentiment": "negative | neutral | positive: argmax of the weighted mean sentiment probabilities",
     "p_negative": "confidence-weighted mean of statement p_negative",
     "p_sentiment_neutral": "confidence-weighted mean of statement p_sentiment_neutral",

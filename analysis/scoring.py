@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schemas
+from . import numerics, schemas
 from .classifier import ADAPTERS_DIR, hash_files
+from .paths import CACHE_DIR
 
 LABELS = {"stance": ["favor", "against", "neutral"], "sentiment": ["negative", "neutral", "positive"]}
 PROB_COLUMNS = {"stance": ["p_favor", "p_against", "p_neutral"],
@@ -47,7 +48,7 @@ HYPOTHESES = {
                   "neutral": "The sentiment of this statement is neutral.",
                   "positive": "The sentiment of this statement is positive."},
 }
-DEFAULT_CACHE = Path(os.environ.get("ANALYSIS_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache"))
+DEFAULT_CACHE = CACHE_DIR
 PROGRESS_MIN = 300  # show a progress bar from this many uncached rows
 
 
@@ -89,7 +90,7 @@ class Scorer:
         if task not in LABELS:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
         self.task, self.labels, self.batch_size = task, LABELS[task], batch_size
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(numerics.threads())
         self.precision = resolve_precision(precision)
         path = Path(model) if model is not None else ADAPTERS_DIR / task
         if (path / "classifier.json").is_file():
@@ -105,6 +106,7 @@ class Scorer:
         if self.precision != "fp32":  # scores differ slightly from float32 ones: cache and label them apart
             self.fingerprint += f"+{self.precision}-weights"
             self.model_id += f"+{self.precision}"
+        self.fingerprint += numerics.fingerprint_suffix()
 
     def load(self):
         """Load the adapter and its tokenizer if not loaded yet; return self."""
@@ -296,8 +298,9 @@ def clear_scorers():
     _SCORERS.clear()
 
 
-def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, progress=None, precision=None,
-                source="input"):
+def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: str | os.PathLike | None = None,
+                cache_dir: str | os.PathLike | None = DEFAULT_CACHE, progress: bool | None = None,
+                precision: str | None = None, source: str = "input") -> pd.DataFrame:
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
     ``precision``: "auto" (bfloat16 where the CPU has it natively), "fp32" or "bf16";
@@ -379,7 +382,9 @@ def score_texts(df, task, target=None, model=None, cache_dir=DEFAULT_CACHE, prog
     return out
 
 
-def score_statements(statements, target, model=None, sentiment_model=None, cache_dir=DEFAULT_CACHE):
+def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,
+                     sentiment_model: str | os.PathLike | None = None,
+                     cache_dir: str | os.PathLike | None = DEFAULT_CACHE) -> pd.DataFrame:
     """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` and sentiment of each statement."""
     schemas.check(statements, schemas.STATEMENTS, "statements")
     base = statements.reset_index(drop=True)

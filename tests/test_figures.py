@@ -74,9 +74,12 @@ def test_same_files_from_a_fresh_process(data, tmp_path):
 
 def test_titles_name_target_and_models(data):
     table, df = data
-    for fig in all_figures(table, df):
+    *stance_figures, quotes = all_figures(table, df)
+    for fig in stance_figures:
+        assert fig.texts[0].get_text() == "Stance toward: T"
+    assert quotes.texts[0].get_text() == "Who quotes whom in the articles on: T"  # no stance in figure 5
+    for fig in [*stance_figures, quotes]:
         texts = [t.get_text() for t in fig.texts]
-        assert texts[0] == "Stance toward: T"
         assert any("stance model: m@1" in t and "sentiment model: s@1" in t for t in texts)
     fig = figures.speaker_stance_figure(table, target="another target")
     assert fig.texts[0].get_text() == "Stance toward: another target"

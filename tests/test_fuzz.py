@@ -6,11 +6,14 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis import statements as extractor
 from analysis.corpus import load_articles, paragraphs, pullquotes, sentences
+
+pytestmark = pytest.mark.slow  # 2,000 examples
 
 QUOTE_MARKS = list("“”„‟«»‹›‚‘’\"'「」") + ["”\"", "“„", "»«", "‘’", "’’", "\"\""]
 WORDS = ["Minister", "Anna", "Berg", "said", "she", "he", "told", "reporters", "we", "support", "the",

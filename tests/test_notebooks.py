@@ -1,14 +1,15 @@
 """The headless build: the three notebooks run top to bottom on seeds/ in a real Jupyter kernel."""
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
-from jupyter_client.kernelspec import KernelSpecManager
 
 from analysis import figures
-from analysis.build import NOTEBOOKS, ROOT, _runs_this_python, build_figures, ensure_kernel
+from analysis.build import NOTEBOOKS, ROOT, build_figures, ensure_kernel
 
 TARGET = "the deployment of CSTO forces to Kazakhstan in January 2022"  # the Makefile's default target
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -18,16 +19,32 @@ def test_committed_notebooks_are_stripped_and_open_with_parameters():
     for name in NOTEBOOKS:
         nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
         nbformat.validate(nb)
-        first = nb.cells[0]
-        assert first.cell_type == "code" and "parameters" in first.metadata.get("tags", []), name
-        for var in ("articles", "target", "model", "sentiment_model", "figures_dir"):
-            assert f"\n{var} = " in f"\n{first.source}", (name, var)
+        title, params = nb.cells[:2]  # the title, then the parameters
+        assert title.cell_type == "markdown" and title.source.startswith(f"# {name[:2]} · "), name
+        assert params.cell_type == "code" and "parameters" in params.metadata.get("tags", []), name
+        for var in ("articles", "target", "model", "sentiment_model", "figures_dir", "precision"):
+            assert f"\n{var} = " in f"\n{params.source}", (name, var)
+        assert "\nfigures_dir = None " in params.source, name  # interactive runs leave figures/ alone
+        assert "notebook_setup(" in nb.cells[2].source and "sys.path" not in nb.cells[2].source, name
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), name
 
 
 def test_kernel_runs_this_interpreter():
-    assert _runs_this_python(KernelSpecManager().get_kernel_spec(ensure_kernel()))
+    """Start the kernel the build uses and ask it which interpreter and which package it runs."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name=ensure_kernel(), cwd=str(ROOT))
+    try:
+        out = []
+        client.execute_interactive("import sys, analysis; print(sys.executable); print(analysis.__file__)",
+                                   timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")))
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    executable, package = "".join(out).split()
+    assert Path(executable).resolve() == Path(sys.executable).resolve()
+    assert Path(package).resolve() == (ROOT / "analysis" / "__init__.py").resolve()
 
 
 def test_figures_cli_exits_2_without_articles(tmp_path):
@@ -46,6 +63,7 @@ def builds(tmp_path_factory):
     return base
 
 
+@pytest.mark.slow
 def test_build_on_seed_writes_every_figure(builds):
     out, executed = builds / "first" / "figures", builds / "first" / "executed"
     for name in NOTEBOOKS:
@@ -53,6 +71,8 @@ def test_build_on_seed_writes_every_figure(builds):
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.execution_count for c in code), name  # every cell ran
         assert not any(o.get("output_type") == "error" for c in code for o in c.outputs), name
+        stderr = [o.text for c in code for o in c.outputs if o.get("name") == "stderr"]
+        assert not stderr, (name, stderr)  # no warnings, no library progress bars
     for name in figures.FIGURE_NAMES:
         assert (out / f"{name}.png").read_bytes()[:8] == PNG_MAGIC, name
         assert b"<svg" in (out / f"{name}.svg").read_bytes()[:1000], name
@@ -66,9 +86,25 @@ def test_build_on_seed_writes_every_figure(builds):
     assert len(images) >= len(figures.FIGURE_NAMES)
 
 
+@pytest.mark.slow
 def test_build_is_reproducible(builds):
     first, second = builds / "first" / "figures", builds / "second" / "figures"
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_fresh_build_reproduces_the_committed_figures(tmp_path):
+    """`make figures` from an empty cache, in a fresh process, gives figures/ byte for byte."""
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-m", "analysis", "figures", "--articles", "seeds", "--target", TARGET,
+                             "--out", tmp_path / "figures", "--precision", "fp32"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    committed = sorted(p.name for p in (ROOT / "figures").iterdir())
+    assert committed == sorted(p.name for p in (tmp_path / "figures").iterdir())
+    differ = [name for name in committed
+              if (ROOT / "figures" / name).read_bytes() != (tmp_path / "figures" / name).read_bytes()]
+    assert not differ, f"rebuilt files differ from the committed ones: {differ} (run `make figures`)"

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import schemas
-from analysis.speakers import (CORPUS, MARGIN, PRIOR, group_stance, posterior_draws, speaker_stance,
-                               stance_labels)
+from analysis.speakers import CORPUS, MARGIN, PRIOR, group_stance, posterior_draws, speaker_stance, stance_labels
 
 STANCE_P = {"favor": (0.9, 0.05, 0.05), "against": (0.05, 0.9, 0.05), "neutral": (0.05, 0.05, 0.9)}
 
@@ -180,6 +179,7 @@ def test_stance_cli_exits_2_without_articles(tmp_path):
     assert "loaded 0 articles" in result.stderr
 
 
+@pytest.mark.slow
 def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     article = GOLD["articles"][0]
     out, statements_out = tmp_path / "speakers.csv", tmp_path / "statements.csv"

@@ -13,7 +13,8 @@ import pytest
 from analysis import scoring, train
 
 NEWS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "news_statements"
-pytestmark = pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/data/news_statements is not beside the repo")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/data/news_statements is not beside the repo")]
 
 
 @pytest.fixture(scope="module")

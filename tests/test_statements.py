@@ -1,5 +1,6 @@
 """Tests for analysis.statements (who said what) and analysis.evaluate."""
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -8,6 +9,8 @@ from analysis import statements as st
 from analysis.evaluate import evaluate_statements, load_gold
 from analysis.io import InputProblem
 from analysis.schemas import SPEAKERS, STATEMENTS
+
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
 
 
 def _articles(**texts):
@@ -22,7 +25,7 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def gold_run(nlp):
-    articles, gold = load_gold()
+    articles, gold = load_gold(GOLD_DIR / "statements.json")
     statements, speakers = st.extract_statements(articles, nlp=nlp)
     return articles, gold, statements, speakers
 
@@ -222,9 +225,7 @@ def test_sentence_numbering_matches_corpus(gold_run):
 @pytest.mark.parametrize("name", ["heldout.json", "heldout_b.json", "blind.json", "blind_final.json",
                                   "speech_acts.json"])
 def test_other_gold_sets(nlp, name):
-    from analysis.evaluate import GOLD
-
-    articles, gold = load_gold(GOLD.parent / name)
+    articles, gold = load_gold(GOLD_DIR / name)
     statements, _ = st.extract_statements(articles, nlp=nlp)
     _assert_floors(evaluate_statements(statements, gold), name)
 

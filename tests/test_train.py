@@ -5,8 +5,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import torch
+from transformers import AutoTokenizer
 
 from analysis import scoring, train
+from analysis.classifier import base_model_dir, encode, load_classifier
+
+pytestmark = pytest.mark.slow  # trains an adapter
 
 ROWS = [("favor", "We strongly support this plan."), ("against", "This plan is a disaster, stop it."),
         ("neutral", "The weather was mild on Tuesday.")]
@@ -56,8 +61,15 @@ def test_trained_adapter_scores_through_the_scorer(trained, tmp_path):
     out, _, _ = trained
     scoring.clear_scorers()
     scored = scoring.score_texts(pd.DataFrame({"text": ["We support it."]}), "stance", target="the plan",
-                                 model=out, cache_dir=tmp_path)
-    assert scored["label"].iat[0] in {"favor", "against", "neutral"}
+                                 model=out, cache_dir=tmp_path, precision="fp32")
+    # The scorer gives what the saved adapter computes: softmax(logits / temperature) of (target, text).
+    model = load_classifier(out)
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir(model.base))
+    with torch.inference_mode():
+        logits = model(**encode(tokenizer, ["We support it."], ["the plan"], model.max_length, model.template))
+    expected = torch.softmax(logits / model.temperature, dim=1).numpy()[0]
+    assert scored[["p_favor", "p_against", "p_neutral"]].to_numpy()[0] == pytest.approx(expected, abs=1e-5)
+    assert scored["label"].iat[0] == model.labels[expected.argmax()]
     assert scored["model"].iat[0].startswith("stance-tiny@")
 
 

@@ -1,0 +1,50 @@
+"""Keep the committed notebooks clean when they are saved from JupyterLab.
+
+``strip_outputs`` is a Jupyter server ``pre_save_hook``: a notebook saved into the
+project's ``notebooks/`` folder is written without outputs, execution counts, widget
+state or the kernel's version details, so that working in JupyterLab (autosave
+included) leaves ``git status`` clean.  Figures of interactive runs go to
+``build/figures`` (``analysis.stages.notebook_setup``); executed copies with their
+outputs come from ``make figures`` in ``build/notebooks``.  Other notebooks are
+saved as they are.
+
+``python -m analysis.jupyter`` (run by ``make setup``) installs the hook for the
+Jupyter server of this environment: ``<sys.prefix>/etc/jupyter/jupyter_server_config.d/analysis.json``.
+"""
+import json
+import sys
+from pathlib import Path
+
+from .paths import NOTEBOOKS_DIR
+
+CONFIG = {"FileContentsManager": {"pre_save_hook": "analysis.jupyter.strip_outputs"}}
+
+
+def strip_outputs(model: dict, path: str, contents_manager=None, **kwargs) -> None:
+    """Remove outputs and run state from ``model`` when ``path`` is one of the project's notebooks."""
+    if model.get("type") != "notebook" or NOTEBOOKS_DIR is None or contents_manager is None:
+        return
+    full = Path(contents_manager.root_dir, path.lstrip("/")).resolve()
+    if full.parent != NOTEBOOKS_DIR.resolve():
+        return
+    nb = model["content"]
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cell.get("metadata", {}).pop("execution", None)
+    meta = nb["metadata"]
+    meta.pop("widgets", None)
+    if "language_info" in meta:
+        meta["language_info"] = {"name": meta["language_info"].get("name", "python")}
+
+
+def install(prefix: str | Path = sys.prefix) -> Path:
+    """Write the server config that enables ``strip_outputs``; returns its path."""
+    path = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "analysis.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(CONFIG, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    print(f"installed {install()}")

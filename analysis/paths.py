@@ -1,0 +1,50 @@
+"""Every path the package uses, in one place.
+
+``PACKAGE_DIR``
+    the installed ``analysis`` package (its models ship inside it as package data).
+``MODELS_DIR``
+    the committed stance and sentiment adapters, ``analysis/models/<task>``.
+``REPO_ROOT``
+    the source checkout holding the package (an editable install, or a clone used in
+    place), or None when the package is installed without its repository.
+``NOTEBOOKS_DIR``, ``SEEDS_DIR``
+    the checkout's notebooks and sample articles (None without a checkout).
+``CACHE_DIR``
+    score and stage caches: ``$ANALYSIS_CACHE_DIR``, else ``.cache/`` in the checkout,
+    else ``~/.cache/analysis``.
+``BUILD_DIR``
+    ignored build outputs: ``build/`` in the checkout (else in the current folder);
+    ``EXECUTED_DIR`` (executed notebook copies) and ``INTERACTIVE_FIGURES_DIR`` (where
+    interactive notebook runs write figures) lie inside it.
+``FIGURES_DIR``
+    the committed figures, ``figures/``, written by ``make figures`` only.
+"""
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MODELS_DIR = PACKAGE_DIR / "models"
+
+
+def _checkout(package_dir: Path) -> Path | None:
+    root = package_dir.parent
+    return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
+
+
+REPO_ROOT = _checkout(PACKAGE_DIR)
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks" if REPO_ROOT else None
+SEEDS_DIR = REPO_ROOT / "seeds" if REPO_ROOT else None
+
+
+def cache_dir() -> Path:
+    """The cache folder, read from ``$ANALYSIS_CACHE_DIR`` now (``CACHE_DIR``: at import)."""
+    if os.environ.get("ANALYSIS_CACHE_DIR"):
+        return Path(os.environ["ANALYSIS_CACHE_DIR"])
+    return REPO_ROOT / ".cache" if REPO_ROOT else Path.home() / ".cache" / "analysis"
+
+
+CACHE_DIR = cache_dir()
+BUILD_DIR = (REPO_ROOT or Path.cwd()) / "build"
+EXECUTED_DIR = BUILD_DIR / "notebooks"
+INTERACTIVE_FIGURES_DIR = BUILD_DIR / "figures"
+FIGURES_DIR = (REPO_ROOT or Path.cwd()) / "figures"

