@@ -322,8 +322,8 @@ def _check_out_dir(out_dir, base_dir):
 
 def _write_model(base_dir, out_dir, W, b, report, labels_path):
     """Write the adapted model into a temporary folder beside ``out_dir``, then move it into place."""
-    from safetensors.torch import save_file
     import torch
+    from safetensors.torch import save_file
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -361,7 +361,8 @@ def model_card(report, labels_path=None):
 | | |
 |---|---|
 | base model | `{report['base_model']}` (fingerprint {report['base_fingerprint'][:8]}) |
-| labels | `{report['labels_file'] or '(in memory)'}` (sha256 {_sha(labels_path)}), {report['n_labels']} rows: {counts} |
+| labels | `{report['labels_file'] or '(in memory)'}` (sha256 {_sha(labels_path)}), \
+{report['n_labels']} rows: {counts} |
 | targets | {'; '.join(report['targets']) or '(sentiment: none)'} |
 | what changed | only the linear head, refitted on the frozen encoder's features; {penalty} |
 | temperature | {report['temperature']} (fitted on the cross-validated predictions, at least the base's) |

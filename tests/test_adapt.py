@@ -180,7 +180,8 @@ def test_suggest_cli_writes_a_labels_template_without_labelled_statements(tmp_pa
 def test_suggest_cli_exits_2_on_a_file_without_text(tmp_path):
     write(tmp_path, "words\nhello\n", "statements.csv")
     result = cli("suggest", "--input", tmp_path / "statements.csv", "--target", "T", "-o", tmp_path / "o.csv")
-    assert result.returncode == 2 and f"error: {tmp_path / 'statements.csv'}: input has no 'text' column" in result.stderr
+    expected = f"error: {tmp_path / 'statements.csv'}: input has no 'text' column"
+    assert result.returncode == 2 and expected in result.stderr
 
 
 # -- the labelling widget --------------------------------------------------------------

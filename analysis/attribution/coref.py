@@ -126,7 +126,8 @@ def speaker_of(art, doc, p, base, token, exclude=None):
             return m.entity, art.lex.CONF["role_named_in_phrase"], m.surface
         if e is None:  # nobody named fits: an unnamed speaker ("the official")
             name = role_phrase(art, token)
-            return art.entities.setdefault("role:" + name.lower(), Entity(name, "person")), art.lex.CONF["unnamed_role"], name
+            entity = art.entities.setdefault("role:" + name.lower(), Entity(name, "person"))
+            return entity, art.lex.CONF["unnamed_role"], name
         return e, conf, phrase
     if token.lemma_.lower() in art.lex.GROUP_NOUNS or low in art.lex.GROUP_NOUNS:
         name = re.sub(r"^(the|a|an|some|many|several)\s+", "", group_phrase(art, token), flags=re.I)
@@ -157,8 +158,12 @@ def speaks_for(art, doc, p, base, token, exclude=None):
     if token.lemma_.lower() not in art.lex.SPOKESPERSONS:
         return None
     for c in token.children:
-        target = c if c.dep_ == "poss" else next(
-            (g for g in c.children if g.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ in ("for", "of") else None
+        if c.dep_ == "poss":
+            target = c
+        elif c.dep_ == "prep" and c.lower_ in ("for", "of"):
+            target = next((g for g in c.children if g.dep_ == "pobj"), None)
+        else:
+            target = None
         if target is None:
             continue
         entity, conf, _ = speaker_of(art, doc, p, base, target, exclude)

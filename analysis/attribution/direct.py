@@ -5,9 +5,9 @@ a reporting verb, a labelling verb ('called it “a farce”') or a colon
 import re
 
 from .context import Attribution
+from .continuation import find_continuation
 from .coref import speaker_of
 from .syntax import subject
-from .continuation import find_continuation
 
 # a label in plain single quotes: "calling the country 'ungrateful'"
 ASCII_LABEL = re.compile(r"(?<=\s')([^'\n]{2,80}?)'(?!\w)")

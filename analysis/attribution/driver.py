@@ -8,13 +8,13 @@ paragraph before, and the paragraph's quotation marks (direct quotes and
 continuations).  Pull-quotes come last.  The first attribution of a span wins
 (``Article.add``), so this order is the order of precedence.
 """
-from .quotes import find_quotes
 from .according import find_according
 from .context import Context
 from .continuation import settle_pending
 from .direct import colon_quotes, find_direct
 from .names import collect_mentions, learn_names
 from .pullquote import find_pullquotes
+from .quotes import find_quotes
 from .reported import find_parenthetical, find_position, find_reported
 
 SENTENCE_FAMILIES = (find_according, find_parenthetical, find_position, find_reported)

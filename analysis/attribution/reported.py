@@ -5,9 +5,9 @@ parenthetical attribution ("Order, the authorities affirm, was restored") and
 
 from .context import Attribution
 from .coref import speaker_of
-from .syntax import content, name_before, refers_back, source_phrase, subject
-from .nested import find_nested
 from .direct import label_quotes, scare_quote
+from .nested import find_nested
+from .syntax import content, name_before, refers_back, source_phrase, subject
 
 
 def find_reported(ctx):

@@ -19,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -90,7 +89,8 @@ def main():
               f"{best[p] / best['naive']:5.1f}x naive   macro-F1 {f1[p]:.4f} ({f1[p] - f1['fp32']:+.4f} vs fp32)")
     print(f"auto precision on this CPU: {scoring.resolve_precision('auto')}")
     print(f"project scorer, warm cache:                {warm:8.1f} rows/s")
-    print(f"peak resident memory:                      {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory:                      {peak:8.0f} MiB")
 
 
 if __name__ == "__main__":
