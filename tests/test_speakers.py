@@ -1,6 +1,7 @@
 """speaker_stance / group_stance on small synthetic scored statements (test inputs, not results),
 and the stance command on the seed against the hand-labelled gold."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -168,9 +169,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = json.loads((ROOT / "tests" / "gold" / "speaker_stance.json").read_text(encoding="utf-8"))
 
 
-def run_cli(*args):
+def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=None if env is None else {**os.environ, **env})
 
 
 def test_stance_cli_exits_2_without_articles(tmp_path):
@@ -184,7 +185,7 @@ def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     article = GOLD["articles"][0]
     out, statements_out = tmp_path / "speakers.csv", tmp_path / "statements.csv"
     result = run_cli("stance", ROOT / article["path"], "--target", GOLD["target"], "-o", out,
-                     "--statements-out", statements_out)
+                     "--statements-out", statements_out, env={"ANALYSIS_PRECISION": "fp32"})
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(out, keep_default_na=False)
     for column in ("article_id", "speaker", "role", "organization", "country", "stance", "p_favor",
@@ -194,8 +195,6 @@ def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     gold = {s["speaker"]: s["stance"] for s in article["speakers"]}
     assert set(gold) <= set(rows.index), f"missing speakers: {set(gold) - set(rows.index)}"
     agree = [s for s, stance in gold.items() if rows.loc[s, "stance"] == stance]
-    # The scorer is a small model (dev accuracy about 0.70 per statement): this guards against a
-    # broken pipeline (lost speakers, flipped sides give far fewer), not for model quality,
-    # which the model cards measure on dev.
-    assert len(agree) >= len(gold) // 2, rows.loc[list(gold), ["stance", "score", "evidence"]]
+    # Issue 10's floor, in float32 (the precision of CPUs without native bfloat16 and of `make figures`).
+    assert len(agree) >= 7, rows.loc[list(gold), ["stance", "score", "evidence"]]
     assert len(pd.read_csv(statements_out)) == rows["n_statements"].sum()
