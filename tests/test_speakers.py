@@ -198,3 +198,14 @@ def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     # Issue 10's floor, in float32 (the precision of CPUs without native bfloat16 and of `make figures`).
     assert len(agree) >= 7, rows.loc[list(gold), ["stance", "score", "evidence"]]
     assert len(pd.read_csv(statements_out)) == rows["n_statements"].sum()
+
+
+@pytest.mark.slow
+def test_seed_speakers_are_neutral_toward_an_unrelated_target(tmp_path):
+    # What the seed's speakers say bears on the deployment, not on a pension reform.
+    out = tmp_path / "speakers.csv"
+    result = run_cli("stance", ROOT / GOLD["articles"][0]["path"], "--target", "the new pension reform", "-o", out)
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out, keep_default_na=False)
+    rows = table[table["article_id"] == CORPUS]
+    assert len(rows) >= 8 and (rows["stance"] == "neutral").mean() >= 7 / 8, rows[["speaker", "stance", "evidence"]]
