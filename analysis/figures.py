@@ -238,7 +238,7 @@ def stance_sentiment_figure(table, target=None):
                        color=color, edgecolor="white", linewidth=0.8, label=stance, zorder=3)
         ax.set_xlim(-1.05, 1.05)
         ax.set_ylim(-1.05, 1.05)
-        ax.set_xlabel(f"stance: {SCORE_LABEL}")
+        ax.set_xlabel(SCORE_LABEL)
         ax.set_ylabel("sentiment: p(positive) − p(negative)")
         for x, y, text in ((0.98, 0.02, "favours, negative tone"), (0.02, 0.02, "against, negative tone"),
                            (0.98, 0.98, "favours, positive tone"), (0.02, 0.98, "against, positive tone")):
@@ -319,7 +319,7 @@ def group_figure(table, target=None):
     """Figure 3: stance by country (top panel) and by organisation (bottom panel).
 
     ``table``: ``speaker_stance`` output; groups come from ``group_stance``.
-    Bars: the group's statement-weighted score, coloured by the group label;
+    Bars: the group's score (weighted by on-target statements), coloured by its label;
     diamonds: each member speaker's own score, so agreement within a group is
     visible.  Speakers without a country / organisation form '(not stated)'.
     Returns a Figure.
@@ -335,7 +335,7 @@ def group_figure(table, target=None):
     head, step, gap, foot = 0.35, 0.42, 0.75, 0.6
     body = head + step * n_country + gap + step * n_org + foot
     with matplotlib.rc_context(STYLE):
-        canvas = _Canvas(target, _join(note, "bars: group (statement-weighted); ◆: one speaker"), body)
+        canvas = _Canvas(target, _join(note, "bars: group (weighted by on-target statements); ◆: one speaker"), body)
         upper = canvas.axes(left=2.55, right=1.45, top=head, bottom=body - head - step * n_country)
         _group_panel(upper, table, "country")
         lower = canvas.axes(left=2.55, right=1.45, top=head + step * n_country + gap, bottom=foot)
@@ -350,8 +350,8 @@ def over_time_figure(table, target=None, max_series=len(SERIES_COLORS)):
     ``table``: ``speaker_stance`` output with article dates.  Needs at least two
     distinct dates; otherwise returns a figure saying so (a single date has no
     time axis), so the set of files written is the same for every corpus.
-    With several dates: the statement-weighted mean score of all speakers per
-    day (black line), one line per speaker for the ``max_series`` speakers heard
+    With several dates: the mean score of all speakers per day, weighted by their on-target statements
+    (black line), one line per speaker for the ``max_series`` speakers heard
     on most days (at least two), other speakers as grey dots.  Returns a Figure.
     """
     target, note = _target(table, target), _models(table)
@@ -366,7 +366,8 @@ def over_time_figure(table, target=None, max_series=len(SERIES_COLORS)):
                                f"This corpus has {rows['article_id'].nunique()} article(s), {when}{extra}:\n"
                                "see the speaker stance figure instead.")
     dated = dated.assign(day=pd.to_datetime(dated["date"]).dt.normalize(), speaker=dated["speaker"].map(_str))
-    mean = {day: np.average(g["score"], weights=g["n_statements"]) for day, g in dated.groupby("day")}
+    mean = {day: (np.average(g["score"], weights=g["n_on_target"]) if g["n_on_target"].sum() else 0.0)
+            for day, g in dated.groupby("day")}
     spread = dated.groupby("speaker")["day"].nunique()
     top = spread[spread > 1].sort_values(ascending=False, kind="stable").head(max_series).index
     with matplotlib.rc_context(STYLE):

@@ -140,6 +140,7 @@ SPEAKER_STANCE = {
     "p_positive": "confidence-weighted mean of statement p_positive",
     "sentiment_score": "p_positive - p_negative, in [-1, 1]",
     "n_statements": "statements attributed to the speaker",
+    "n_on_target": "of those, statements on target (labelled favor or against): the ones behind score",
     "evidence": "the strongest statements behind the stance, ' | '-joined, each prefixed by its label",
     "target": "the stance target",
     "stance_model": "id of the stance model",

@@ -172,6 +172,7 @@ def _aggregate(group, article_id, n_boot, seed):
         "p_negative": sent[0], "p_sentiment_neutral": sent[1], "p_positive": sent[2],
         "sentiment_score": sent[2] - sent[0],
         "n_statements": len(group),
+        "n_on_target": int(statement_leans(probs)[0].sum()),
         "evidence": _evidence(group, stance),
         "target": _first_common(group["target"]),
         "stance_model": _first_common(group["stance_model"]),
@@ -204,7 +205,7 @@ def speaker_stance(scored: pd.DataFrame, articles: pd.DataFrame | None = None, n
         dates = pd.to_datetime(articles.set_index("article_id")["date"])
         dates = dates[~dates.index.duplicated()]
         table["date"] = pd.to_datetime(table["article_id"].map(dates))
-    table["n_statements"] = table["n_statements"].astype(int)
+    table[["n_statements", "n_on_target"]] = table[["n_statements", "n_on_target"]].astype(int)
     return table.reset_index(drop=True)
 
 
@@ -217,9 +218,10 @@ def group_stance(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """Speaker table -> stance per ``by`` ('organization' or 'country').
 
     Uses the corpus-wide rows of ``speaker_stance`` output.  A group's score is
-    its speakers' scores weighted by their ``n_statements`` (its probabilities
-    likewise), labelled with ``stance_labels``; speakers without a value for
-    ``by`` form the group ``NOT_STATED``.
+    its speakers' scores weighted by their on-target statements (``n_on_target``;
+    0 when none of them addresses the target), labelled with ``stance_labels``;
+    its probabilities are weighted by ``n_statements``.  Speakers without a value
+    for ``by`` form the group ``NOT_STATED``.
 
     Returns columns: ``by``, stance, p_favor, p_against, p_neutral, score,
     score_min, score_max (range of member scores), n_speakers, n_statements,
@@ -237,7 +239,8 @@ def group_stance(table: pd.DataFrame, by: str) -> pd.DataFrame:
     for name, g in rows.groupby(by, sort=True):
         w = g["n_statements"].to_numpy(dtype=float)
         p = (w[:, None] * g[PROBS].to_numpy(dtype=float)).sum(axis=0) / w.sum()
-        score = float((w * g["score"].to_numpy(dtype=float)).sum() / w.sum())
+        on = g["n_on_target"].to_numpy(dtype=float)
+        score = float((on * g["score"].to_numpy(dtype=float)).sum() / on.sum()) if on.sum() else 0.0
         out.append({by: name, "stance": str(stance_labels(score)), "p_favor": p[0], "p_against": p[1],
                     "p_neutral": p[2], "score": score, "score_min": g["score"].min(),
                     "score_max": g["score"].max(), "n_speakers": len(g),

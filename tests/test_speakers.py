@@ -11,7 +11,16 @@ import pandas as pd
 import pytest
 
 from analysis import schemas
-from analysis.speakers import CORPUS, MARGIN, PRIOR, group_stance, posterior_draws, speaker_stance, stance_labels
+from analysis.speakers import (
+    CORPUS,
+    MARGIN,
+    PRIOR,
+    corpus_rows,
+    group_stance,
+    posterior_draws,
+    speaker_stance,
+    stance_labels,
+)
 
 STANCE_P = {"favor": (0.9, 0.05, 0.05), "against": (0.05, 0.9, 0.05), "neutral": (0.05, 0.05, 0.9)}
 
@@ -209,3 +218,13 @@ def test_seed_speakers_are_neutral_toward_an_unrelated_target(tmp_path):
     table = pd.read_csv(out, keep_default_na=False)
     rows = table[table["article_id"] == CORPUS]
     assert len(rows) >= 8 and (rows["stance"] == "neutral").mean() >= 7 / 8, rows[["speaker", "stance", "evidence"]]
+
+
+def test_off_target_speakers_do_not_dilute_their_group():
+    df = scored([("a", "A", "against", 1.0, "X"), ("a", "Quiet", "neutral", 1.0, "X"),
+                 ("a", "Quiet", "neutral", 1.0, "X"), ("a", "Off", "neutral", 1.0, "Y")])
+    t = speaker_stance(df, n_boot=50)
+    assert list(corpus_rows(t).set_index("speaker")["n_on_target"]) == [1, 0, 0]
+    g = group_stance(t, "country").set_index("country")
+    assert g.loc["X", "stance"] == "against" and g.loc["X", "score"] == pytest.approx(-0.85 / 0.95)
+    assert g.loc["Y", "stance"] == "neutral" and g.loc["Y", "score"] == 0
