@@ -251,9 +251,12 @@ CONSTRUCTIONS = [
     ("Mayor Tim Cole spoke on Monday. He said it was \"très nécessaire\".",
      [("Tim Cole", "indirect", 'it was "très nécessaire"')]),
     # speech acts and attitudes (issue 12); plain actions are not statements
-    ("Senator Ruth Ames condemned the attack on the clinic.", [("Ruth Ames", "indirect", "the attack")]),
+    # (the act is part of the statement: "condemned the attack", which the stance model can read)
+    ("Senator Ruth Ames condemned the attack on the clinic.", [("Ruth Ames", "indirect", "condemned the attack")]),
     ("Governor Ian Pike urged residents to leave, saying that the river was still rising.",
-     [("Ian Pike", "indirect", "residents to leave"), ("Ian Pike", "indirect", "the river was still rising")]),
+     [("Ian Pike", "indirect", "urged residents to leave"), ("Ian Pike", "indirect", "the river was still rising")]),
+    ("President Ana Ruiz appealed to the alliance for help on Monday.",
+     [("Ana Ruiz", "indirect", "appealed to the alliance for help")]),
     ("The navy sent two ships to the strait. The court granted the request.", []),
     ("Judge Linda Hart rejected the appeal on Friday.", []),
     ("Prices, the central bank believes, will fall next year.",

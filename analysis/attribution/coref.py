@@ -71,20 +71,22 @@ def resolve_role(art, phrase, pos, paragraph):
 
 def mention_at(art, doc, p, token):
     """The Mention whose tokens hold ``token`` or hang off it (appos, 'of X'),
-    restricted to the noun phrase headed by ``token``."""
+    restricted to the noun phrase headed by ``token``; of those hanging off it, a
+    person first ("The President of Kazakhstan, Kassym-Jomart Tokayev": the person,
+    not the country)."""
     sub = {t.i for t in token.subtree}
-    best = None
+    found = []
     for m in art.mentions.get(p, []):
         if m.i <= token.i < m.j:
             return m
-        if (m.j - 1) in sub and best is None:
+        if (m.j - 1) in sub:
             chain, t = [], doc[m.i:m.j].root  # climb from the name's own head
             while t.i != token.i and t.head.i != t.i and len(chain) < 5:
                 chain.append(t.dep_)
                 t = t.head
             if t.i == token.i and set(chain) <= {"compound", "appos", "pobj", "prep"}:
-                best = m
-    return best
+                found.append(m)
+    return next((m for m in found if m.entity.kind == "person"), found[0] if found else None)
 
 
 def speaker_of(art, doc, p, base, token, exclude=None):

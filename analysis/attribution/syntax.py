@@ -66,12 +66,16 @@ def object_content(art, verb):
 def content(art, doc, verb):
     """Token span (i, j) of what ``verb`` reports, else None."""
     comp = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis")] or that_clause(art, verb)
+    speech_act = False
     if not comp and verb.lemma_ in art.lex.CONTENT_VERBS:
         comp = object_content(art, verb)
         if verb.lemma_ == "call" and not comp:
             return None
+        speech_act = True
     if not comp:
         return None
+    if speech_act:  # the act is part of what was said: "criticized the decision", "appealed to X for help"
+        return verb.i, max(c.right_edge.i for c in comp) + 1
     i = min(c.left_edge.i for c in comp)
     j = max(c.right_edge.i for c in comp) + 1
     # stop before another reporting verb ("..., and assured that ...",
