@@ -290,8 +290,8 @@ def adapt(labels, task, out_dir, model=None, folds_k=5, seed=0, progress=True, l
               "label_counts": labels["label"].value_counts().reindex(LABELS[task], fill_value=0).to_dict(),
               "targets": sorted(set(labels["target"]) - {""}), "folds": k,
               **compare(y, adapted_logits, base_logits, seed=seed),
-              "penalty": float(lam), "temperature": round(max(fit_temperature(adapted_logits, y),
-                                                              classifier.temperature), 3)}
+              "penalty": float(lam), "temperature": max(round(fit_temperature(adapted_logits, y), 4),
+                                                        classifier.temperature)}
     report["seconds"] = round(time.perf_counter() - start, 1)
     _write_model(base_dir, out_dir, W, b, report, labels_path)
     return report
