@@ -114,6 +114,7 @@ def adapted(tmp_path_factory):
     return out, result.stderr
 
 
+@pytest.mark.slow
 def test_adapt_writes_a_scoring_model_with_its_card(adapted, tmp_path):
     out, stderr = adapted
     report = json.loads((out / "adapt.json").read_text())
@@ -131,6 +132,7 @@ def test_adapt_writes_a_scoring_model_with_its_card(adapted, tmp_path):
     assert scored["model"].iat[0].startswith("congestion@") and scored["label"].iat[0] in adapt.LABELS["stance"]
 
 
+@pytest.mark.slow
 def test_adapting_on_contradictory_labels_is_reported_as_not_helping(tmp_path):
     rows = pd.read_csv(FIXTURES / "labels.csv", keep_default_na=False).head(12)
     flipped = rows.assign(label=rows["label"].map({"favor": "against", "against": "favor", "neutral": "favor"}))
@@ -160,6 +162,7 @@ def test_pick_prefers_uncertain_rows_but_not_two_copies_or_one_speaker():
     assert adapt.pick(X, np.array([0.9, 0.8, 0.7, 0.6]), np.array(["a", "a", "b", "c"]), 2) == [0, 2]
 
 
+@pytest.mark.slow
 def test_suggest_cli_writes_a_labels_template_without_labelled_statements(tmp_path):
     statements = pd.read_csv(FIXTURES / "labels.csv", keep_default_na=False).drop(columns="label")
     statements.to_csv(tmp_path / "statements.csv", index=False)
@@ -222,6 +225,7 @@ def test_notebook_04_is_stripped_and_opens_with_a_title_then_parameters():
     assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
 
 
+@pytest.mark.slow
 def test_notebook_04_adapts_on_the_seed_headlessly(tmp_path):
     import nbformat
     import papermill
