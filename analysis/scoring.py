@@ -63,15 +63,16 @@ def fast_bf16():
 def resolve_precision(precision=None):
     """"fp32", "bf16" or "int8" for ``precision`` (default: $ANALYSIS_PRECISION, else "auto").
 
-    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16) and dynamic
-    int8 elsewhere: both several times faster than float32 with nearly the same labels
-    (README, Benchmarks).
+    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16): 3-4x faster
+    than float32 with nearly the same labels; float32 elsewhere.  Dynamic int8 is as fast
+    on any CPU but costs the stance adapter 0.21 news dev macro-F1 (README, Benchmarks),
+    so it is only used when asked for.
     """
     precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
     if precision not in {"auto", "fp32", "bf16", "int8"}:
         raise ValueError(f"precision must be auto, fp32, bf16 or int8, not {precision!r}")
     if precision == "auto":
-        return "bf16" if fast_bf16() else "int8"
+        return "bf16" if fast_bf16() else "fp32"
     return precision
 
 

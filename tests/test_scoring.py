@@ -360,3 +360,11 @@ def test_long_text_is_scored_in_windows_and_pooled(tiny_adapter, tmp_path):
                                 cache_dir=None, precision="fp32")
     expected = parts[["p_favor", "p_against", "p_neutral"]].to_numpy().mean(axis=0)
     assert out[["p_favor", "p_against", "p_neutral"]].to_numpy()[0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_auto_precision_is_bf16_only_where_native(monkeypatch):
+    monkeypatch.delenv("ANALYSIS_PRECISION", raising=False)
+    monkeypatch.setattr(scoring, "fast_bf16", lambda: False)
+    assert scoring.resolve_precision() == "fp32"  # int8 costs too much accuracy to be a default
+    monkeypatch.setattr(scoring, "fast_bf16", lambda: True)
+    assert scoring.resolve_precision("auto") == "bf16" and scoring.resolve_precision("int8") == "int8"
