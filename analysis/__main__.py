@@ -1,6 +1,7 @@
 """Command line: ``python -m analysis COMMAND ...``; ``--help`` lists the commands."""
 import argparse
 import importlib
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -23,6 +24,9 @@ COMMANDS = {
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    # The libraries' own bars ("Loading weights") and notices; the project's progress bars stay.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chosen = argv[0] if argv else None

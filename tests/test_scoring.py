@@ -299,6 +299,7 @@ def test_cli_scores_csv_in_order(tiny_adapter, tmp_path):
     out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
     assert list(out["n"]) == [1, 2, 3] and out["label"].iat[2] == ""
     assert "empty text" in result.stderr
+    assert "Loading weights" not in result.stderr  # the libraries' own bars are silenced
 
 
 @pytest.mark.slow
