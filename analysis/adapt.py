@@ -486,11 +486,12 @@ def _run_adapt(args):
 
 
 def _run_suggest(args):
+    from .corpus import read_table
     from .io import write_table
 
     try:
-        statements = pd.read_csv(args.input, keep_default_na=False)
-    except (FileNotFoundError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        statements = read_table(args.input)  # read as `score` and the loader read tables
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise AdaptError(f"{args.input}: {exc}") from None
     exclude = labelled_texts(args.labelled) if args.labelled else ()
     try:

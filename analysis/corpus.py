@@ -352,11 +352,19 @@ def _jsonl_rows(text, path, strict, stats):
             record, reason = None, f"malformed JSON ({exc})"
         else:
             reason = "not a JSON object"
-        if isinstance(record, dict):
-            rows.append((n, record))
+        rows.append((n, record, f"line {n}: {reason}"))
+    return None, _objects(rows, path, strict, stats)
+
+
+def _objects(items, path, strict, stats):
+    """[(number, JSON value, why it is not an object)] -> [(number, object)]; the others reported."""
+    rows = []
+    for n, item, why in items:
+        if isinstance(item, dict):
+            rows.append((n, item))
         else:
-            _skip(stats, f"{path}: line {n}: {reason}; skipped", strict)
-    return None, rows
+            _skip(stats, f"{path}: {why}; skipped", strict)
+    return rows
 
 
 def _json_rows(text, path, strict, stats):
@@ -375,13 +383,8 @@ def _json_rows(text, path, strict, stats):
     if not isinstance(data, list):
         _skip(stats, f"{path}: JSON {type(data).__name__} is neither an array nor an object; file skipped", strict)
         return None
-    rows = []
-    for n, item in enumerate(data, 1):
-        if isinstance(item, dict):
-            rows.append((n, item))
-        else:
-            _skip(stats, f"{path}: item {n}: not a JSON object; skipped", strict)
-    return None, rows
+    return None, _objects([(n, item, f"item {n}: not a JSON object") for n, item in enumerate(data, 1)],
+                          path, strict, stats)
 
 
 def _csv_rows(text, path, strict, stats):

@@ -27,6 +27,7 @@ import hashlib
 import os
 import sqlite3
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -164,12 +165,7 @@ class Scorer:
         word-piece boundaries into windows of the free length, each overlapping the
         previous one by ``overlap`` of it; ``score_texts`` pools their probabilities.
         """
-        self.load()
-        if self.kind == "adapter":
-            first = self.template.format(target=target) if self.model.pair else ""
-        else:
-            first = max((h.format(target=target) for h in HYPOTHESES[self.task].values()), key=len)
-        budget = self.max_length - len(self.tokenizer(first, add_special_tokens=False)["input_ids"]) - 4
+        budget = self._budget(target)
         offsets = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
         if len(offsets) <= budget:
             return [text]
@@ -177,6 +173,16 @@ class Scorer:
         step = max(1, int(budget * (1 - overlap)))
         starts = range(0, max(1, len(offsets) - budget + step), step)
         return [text[offsets[i][0]:offsets[min(i + budget, len(offsets)) - 1][1]] for i in starts]
+
+    @lru_cache(maxsize=256)
+    def _budget(self, target):
+        """Word pieces left for the text beside ``target`` (its template or longest hypothesis)."""
+        self.load()
+        if self.kind == "adapter":
+            first = self.template.format(target=target) if self.model.pair else ""
+        else:
+            first = max((h.format(target=target) for h in HYPOTHESES[self.task].values()), key=len)
+        return self.max_length - len(self.tokenizer(first, add_special_tokens=False)["input_ids"]) - 4
 
     # -- preprocess -> forward -> postprocess ---------------------------------------------
     def preprocess(self, texts, targets):
@@ -304,7 +310,7 @@ def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: s
                 precision: str | None = None, source: str = "input") -> pd.DataFrame:
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
-    ``precision``: "auto" (bfloat16 where the CPU has it natively), "fp32" or "bf16";
+    ``precision``: "auto", "fp32", "bf16" or "int8" (``resolve_precision``);
     default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".
     Rows with empty text get an empty label and NaN probabilities, with a warning
     naming ``source`` (the input file) and the 1-based data rows.

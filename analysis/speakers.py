@@ -132,10 +132,10 @@ def _evidence(group, stance):
 
 
 def _stance(probs, w, n_boot, rng):
-    """(stance, score, lo, hi, confidence) of one speaker's statements (module docstring)."""
+    """(stance, score, lo, hi, confidence, n_on_target) of one speaker's statements (module docstring)."""
     on_target, lean = statement_leans(probs)
     if not on_target.any():
-        return "neutral", 0.0, -1.0, 1.0, 0.0
+        return "neutral", 0.0, -1.0, 1.0, 0.0, 0
     wt = w[on_target]
     score = float((wt * lean[on_target]).sum() / wt.sum())
     stance = str(stance_labels(score))
@@ -143,7 +143,7 @@ def _stance(probs, w, n_boot, rng):
     lo, hi = np.quantile(draws, [0.05, 0.95])
     support = (stance_labels(draws) == stance).mean()
     share = wt.sum() / w.sum()
-    return stance, score, float(min(lo, score)), float(max(hi, score)), float(share * support)
+    return stance, score, float(min(lo, score)), float(max(hi, score)), float(share * support), int(on_target.sum())
 
 
 def _aggregate(group, article_id, n_boot, seed):
@@ -155,7 +155,7 @@ def _aggregate(group, article_id, n_boot, seed):
     # always get the same interval (per-article and corpus-wide rows alike), and
     # adding a speaker elsewhere in the corpus moves no one else's.
     key = zlib.crc32("\x00".join(sorted(map(str, group["statement_id"]))).encode())
-    stance, score, lo, hi, confidence = _stance(probs, w, n_boot, np.random.default_rng([seed, key]))
+    stance, score, lo, hi, confidence, n_on_target = _stance(probs, w, n_boot, np.random.default_rng([seed, key]))
     sent = (w[:, None] * group[SENT_PROBS].to_numpy(dtype=float)).sum(axis=0) / w.sum()
     return {
         "article_id": article_id,
@@ -172,7 +172,7 @@ def _aggregate(group, article_id, n_boot, seed):
         "p_negative": sent[0], "p_sentiment_neutral": sent[1], "p_positive": sent[2],
         "sentiment_score": sent[2] - sent[0],
         "n_statements": len(group),
-        "n_on_target": int(statement_leans(probs)[0].sum()),
+        "n_on_target": n_on_target,
         "evidence": _evidence(group, stance),
         "target": _first_common(group["target"]),
         "stance_model": _first_common(group["stance_model"]),

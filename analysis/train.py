@@ -75,6 +75,11 @@ DATASETS = {
 NEWS = "news_statements"  # the project's own news data: its rows are reported per phenomenon
 
 
+def _folders(data_dirs):
+    """One data folder or several -> list of folders."""
+    return [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
+
+
 def load_split(data_dirs, task, split):
     """Read ``<dir>/<split>.csv.gz`` of every folder in ``data_dirs`` (one path or several).
 
@@ -83,7 +88,7 @@ def load_split(data_dirs, task, split):
     Returns DataFrame(dataset, [target], text, label, y, topic, phenomenon).
     """
     frames = []
-    for data_dir in [data_dirs] if isinstance(data_dirs, (str, Path)) else data_dirs:
+    for data_dir in _folders(data_dirs):
         path = Path(data_dir) / f"{split}.csv.gz"
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file (expected a shared {task} data folder)")
@@ -125,6 +130,14 @@ def target_swaps(rows, pool, rng):
                        label="neutral", y=neutral, dataset=rows["dataset"] + "+swap", phenomenon="target_swap")
 
 
+def rows_per_epoch(train, cap, mix=None, swaps=0.0, swap_from=(NEWS,)):
+    """({dataset: rows drawn per epoch}, target-swapped rows added) (``epoch_sample``)."""
+    mix = mix or {}
+    counts = {name: mix.get(name, min(cap, n)) for name, n in train["dataset"].value_counts().sort_index().items()}
+    from_swapped = sum(n for name, n in counts.items() if name in swap_from)
+    return counts, int(round(swaps * from_swapped)) if "target" in train.columns else 0
+
+
 def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=(NEWS,)):
     """Rows for one epoch: ``cap`` rows per dataset (``mix`` overrides it per dataset,
     drawing with replacement past a dataset's size), plus target swaps.
@@ -135,18 +148,14 @@ def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0,
     again: batches hold texts of similar length, which makes dynamic padding cheap on a
     CPU while keeping the order random.
     """
-    mix = mix or {}
-    parts = []
-    for name, g in train.groupby("dataset", sort=True):
-        n = mix.get(name, min(cap, len(g)))
-        parts.append(g.sample(n=n, replace=n > len(g), random_state=int(rng.integers(1 << 31))))
+    counts, n_swaps = rows_per_epoch(train, cap, mix, swaps, swap_from)
+    parts = [g.sample(n=counts[name], replace=counts[name] > len(g), random_state=int(rng.integers(1 << 31)))
+             for name, g in train.groupby("dataset", sort=True)]
     sample = pd.concat(parts)
-    if swaps and "target" in sample.columns:
+    if n_swaps:
         source = sample[sample["dataset"].isin(swap_from)]
-        n = int(round(swaps * len(source)))
-        if n:
-            pick = source.sample(n=n, replace=n > len(source), random_state=int(rng.integers(1 << 31)))
-            sample = pd.concat([sample, target_swaps(pick, train[train["dataset"].isin(swap_from)], rng)])
+        pick = source.sample(n=n_swaps, replace=n_swaps > len(source), random_state=int(rng.integers(1 << 31)))
+        sample = pd.concat([sample, target_swaps(pick, train[train["dataset"].isin(swap_from)], rng)])
     sample = sample.sample(frac=1, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
     lengths = sample["text"].str.len().to_numpy() + (sample["target"].str.len().to_numpy() if "target" in sample else 0)
     chunk = batch_size * bucket
@@ -164,7 +173,7 @@ def batches(df, model, tokenizer, batch_size, sort=False):
         idx = order[i:i + batch_size]
         rows = df.iloc[idx]
         targets = rows["target"] if model.pair else None
-        yield idx, encode(tokenizer, rows["text"], targets, model.max_length, getattr(model, "template", "{target}"))
+        yield idx, encode(tokenizer, rows["text"], targets, model.max_length, model.template)
 
 
 @torch.inference_mode()
@@ -318,8 +327,8 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
     # matmul path for these short sequences; CUDA keeps its default kernels.
     attention = (lambda: sdpa_kernel(SDPBackend.MATH)) if device == "cpu" else contextlib.nullcontext
     params = [p for p in model.parameters() if p.requires_grad]
-    steps_per_epoch = math.ceil(len(epoch_sample(train_df, cap, np.random.default_rng(0), batch_size, mix=mix,
-                                                 swaps=swaps)) / batch_size)
+    counts, n_swaps = rows_per_epoch(train_df, cap, mix, swaps)
+    steps_per_epoch = math.ceil((sum(counts.values()) + n_swaps) / batch_size)
     total = steps_per_epoch * epochs
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -352,8 +361,7 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
         if score > best:
             best = score
             save_classifier(model, out_dir)
-    settings = {"task": task, "data": [Path(d).name for d in ([data_dir] if isinstance(data_dir, (str, Path))
-                                                               else data_dir)],
+    settings = {"task": task, "data": [Path(d).name for d in _folders(data_dir)],
                 "base": base, "template": template, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                 "max_length": max_length, "cap_per_dataset_per_epoch": cap, "mix": mix or {}, "swaps": swaps,
                 "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16, "seed": seed,
@@ -395,14 +403,20 @@ def calibrate(task, data_dir, adapter_dir=None, precision="fp32", experiment=Non
     cfg["temperature"] = report["temperature"]
     (adapter_dir / "classifier.json").write_text(json.dumps(cfg, indent=2) + "\n")
     (adapter_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
-    settings = json.loads((adapter_dir / "training.json").read_text())
     if experiment:
-        record_experiment(task, experiment, settings, report)
-    (adapter_dir / "MODEL_CARD.md").write_text(model_card(task, settings, report, dev))
+        record_experiment(task, experiment, json.loads((adapter_dir / "training.json").read_text()), report)
+    write_card(task, adapter_dir, dev)
     log(f"{task}: dev macro-F1 {report['overall_macro_f1']} (news {report['news_macro_f1']}, shared "
         f"{report['shared_macro_f1']}), target sensitivity {report.get('target_sensitivity')}, "
         f"{report['rows_per_s_news_dev']} rows/s, ECE {report['ece_before']} -> {report['ece_after']}")
     return report
+
+
+def write_card(task, adapter_dir, dev):
+    """MODEL_CARD.md of ``adapter_dir`` from its metrics.json and training.json (``dev``: the dev rows)."""
+    report = json.loads((adapter_dir / "metrics.json").read_text())
+    settings = json.loads((adapter_dir / "training.json").read_text())
+    (adapter_dir / "MODEL_CARD.md").write_text(model_card(task, settings, report, dev))
 
 
 EXPERIMENTS = ADAPTERS_DIR / "experiments.jsonl"
@@ -547,11 +561,7 @@ def add_arguments(name, parser):
 
 def run_cli(name, args):
     if args.card_only:
-        adapter_dir = Path(args.out or ADAPTERS_DIR / args.task)
-        report = json.loads((adapter_dir / "metrics.json").read_text())
-        settings = json.loads((adapter_dir / "training.json").read_text())
-        dev = load_split(args.data, args.task, "dev")
-        (adapter_dir / "MODEL_CARD.md").write_text(model_card(args.task, settings, report, dev))
+        write_card(args.task, Path(args.out or ADAPTERS_DIR / args.task), load_split(args.data, args.task, "dev"))
         return 0
     if not args.calibrate_only:
         mix = dict(item.split("=", 1) for item in args.mix) if args.mix else None
