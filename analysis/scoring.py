@@ -64,16 +64,16 @@ def fast_bf16():
 def resolve_precision(precision=None):
     """"fp32", "bf16" or "int8" for ``precision`` (default: $ANALYSIS_PRECISION, else "auto").
 
-    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16): 3-4x faster
-    than float32 with nearly the same labels; float32 elsewhere.  Dynamic int8 is as fast
-    on any CPU but costs the stance adapter 0.21 news dev macro-F1 (README, Benchmarks),
-    so it is only used when asked for.
+    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16), else int8
+    (ONNX Runtime, ``analysis.runtime``): each measured several times faster than float32
+    and within 0.01 news dev macro-F1 of it on both adapters (README, Benchmarks).
+    "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     """
     precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
     if precision not in {"auto", "fp32", "bf16", "int8"}:
         raise ValueError(f"precision must be auto, fp32, bf16 or int8, not {precision!r}")
     if precision == "auto":
-        return "bf16" if fast_bf16() else "fp32"
+        return "bf16" if fast_bf16() else "int8"
     return precision
 
 
@@ -106,7 +106,7 @@ class Scorer:
             self.kind, self.max_length, self.temperature = "nli", max_length, 1.0
             self.model = self._cast(self.model)
         if self.precision != "fp32":  # scores differ slightly from float32 ones: cache and label them apart
-            self.fingerprint += f"+{self.precision}-weights"
+            self.fingerprint += {"bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[self.precision]
             self.model_id += f"+{self.precision}"
         self.fingerprint += numerics.fingerprint_suffix()
 
@@ -126,14 +126,14 @@ class Scorer:
         return self
 
     def _cast(self, model):
-        """The model in ``self.precision`` (``classifier.for_inference``).
+        """The model in ``self.precision`` (``classifier.for_inference``; int8 copies are kept by fingerprint).
 
         For bfloat16 the whole model, not autocast: autocast re-casts every weight and
         activation on every batch, which cost a quarter of the time here (416 against 546 rows/s).
         """
         from .classifier import for_inference
 
-        return for_inference(model, self.precision)
+        return for_inference(model, self.precision, key=self.fingerprint)
 
     def _load_nli(self, model, path):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -212,7 +212,8 @@ class Scorer:
         with torch.inference_mode():
             if self.kind == "adapter":
                 return self.model(**encoded).float().numpy()
-            logits = self.model(**encoded).logits.float().numpy()
+            out = self.model(**encoded)
+            logits = getattr(out, "logits", out).float().numpy()  # an int8 copy returns the logits alone
             return logits[:, self.entail_index].reshape(-1, len(self.labels))
 
     def postprocess(self, logits):

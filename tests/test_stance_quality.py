@@ -58,3 +58,16 @@ def test_news_dev_tone_macro_f1(tmp_path):
     pred = scored["label"].map(train.TASKS["sentiment"]["labels"].index).to_numpy()
     assert train.macro_f1(dev["y"].to_numpy(), pred, 3) >= 0.70
     assert np.isfinite(scored[["p_negative", "p_neutral", "p_positive"]].to_numpy()).all()
+
+
+@pytest.mark.parametrize("task", ["stance", "sentiment"])
+def test_int8_stays_within_001_of_float32(task, tmp_path):
+    """The int8 scorer (ONNX Runtime; ``auto`` on CPUs without bfloat16) keeps news dev macro-F1."""
+    dev = train.load_split(NEWS, task, "dev")
+    columns = ["text", "target"] if task == "stance" else ["text"]
+    labels = train.TASKS[task]["labels"]
+    f1 = {}
+    for precision in ("fp32", "int8"):
+        scored = scoring.score_texts(dev[columns], task, cache_dir=tmp_path, precision=precision)
+        f1[precision] = train.macro_f1(dev["y"].to_numpy(), scored["label"].map(labels.index).to_numpy(), 3)
+    assert abs(f1["int8"] - f1["fp32"]) <= 0.01, f1

@@ -2,8 +2,10 @@
 
 Scores the same statements (default: the 507 news_statements dev rows, statements as
 news quotes them) for stance with ``analysis.scoring.score_texts`` (length-sorted
-batches, dynamic padding, inference mode, no cache) in float32, bfloat16 and dynamic
-int8, and with ``transformers.pipeline("text-classification")`` called once per
+batches, dynamic padding, inference mode, no cache) in float32, bfloat16 and int8
+(ONNX Runtime, the project's ``int8``), with two alternatives the project measured and
+did not choose (torch.ao dynamic int8 on the Linear layers, ONNX Runtime in float32)
+run through the same scorer, and with ``transformers.pipeline("text-classification")`` called once per
 statement on an ``AutoModelForSequenceClassification`` that carries the same merged
 encoder weights (same encoder cost; its head differs, so only its speed is compared),
 then once more with the project's scorer on a warm cache.  Prints rows/s, the ratio
@@ -39,6 +41,41 @@ def naive_pipeline(task):
                     device=-1, truncation=True, max_length=adapter.max_length)  # same truncation as the scorer
 
 
+def alternatives(task):
+    """{name: Scorer} for the ways measured but not chosen, each a float32 Scorer with its model swapped."""
+    import copy
+    import warnings
+
+    from torch import nn
+    from torch.ao.quantization import quantize_dynamic
+
+    from analysis.runtime import OnnxClassifier, export_onnx
+
+    ways = {}
+    for name in ("torch.ao int8", "onnxruntime fp32"):
+        scorer = scoring.Scorer(task, precision="fp32").load()
+        if name == "torch.ao int8":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                scorer.model = quantize_dynamic(copy.deepcopy(scorer.model), {nn.Linear}, dtype=torch.qint8)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                export_onnx(scorer.model, Path(tmp) / "fp32.onnx")
+                scorer.model = OnnxClassifier(Path(tmp) / "fp32.onnx", source=scorer.model)
+        ways[name] = scorer
+    return ways
+
+
+def run_scorer(scorer, texts, targets):
+    """Probabilities from a Scorer's preprocess -> forward -> postprocess (what score_texts runs, uncached)."""
+    import numpy as np
+
+    probs = np.zeros((len(texts), 3))
+    for idx, enc in scorer.preprocess(texts, targets):
+        probs[idx] = scorer.postprocess(scorer.forward(enc))
+    return probs
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(NEWS_DEV))
@@ -52,9 +89,12 @@ def main():
     print(f"{len(rows)} {args.task} rows from {args.data}, torch threads {torch.get_num_threads()}, "
           f"bfloat16 native: {scoring.fast_bf16()}")
     precisions = ["fp32", "bf16", "int8"]
-    for p in precisions:  # loaded outside the timings
+    for p in precisions:  # loaded (and the int8 copy made) outside the timings
         scoring.get_scorer(args.task, precision=p).load()
+    others = alternatives(args.task)
     pipe = naive_pipeline(args.task)
+    labels = train.TASKS[args.task]["labels"]
+    texts, targets = rows["text"].tolist(), rows["target"].tolist() if pair else None
 
     def rate(run):
         t = time.perf_counter()
@@ -62,8 +102,13 @@ def main():
         return len(rows) / (time.perf_counter() - t)
 
     def project(precision):
-        return scoring.score_texts(rows[["text", "target"]] if pair else rows[["text"]], args.task,
-                                   cache_dir=None, progress=False, precision=precision)
+        scored = scoring.score_texts(rows[["text", "target"]] if pair else rows[["text"]], args.task,
+                                     cache_dir=None, progress=False, precision=precision)
+        return scored["label"].map(labels.index).to_numpy()
+
+    ways = {f"project scorer {p}": (lambda p=p: project(p)) for p in precisions}
+    ways.update({f"  not chosen: {name}": (lambda s=s: run_scorer(s, texts, targets).argmax(1))
+                 for name, s in others.items()})
 
     def naive():
         if pair:
@@ -72,25 +117,24 @@ def main():
 
     # The first pass over new tensor shapes pays one-off kernel set-up, so each way
     # runs --repeat times, interleaved, and the best rate counts (as timeit does).
-    best = dict.fromkeys([*precisions, "naive"], 0.0)
+    best = dict.fromkeys([*ways, "naive"], 0.0)
     for _ in range(args.repeat):
-        for p in precisions:
-            best[p] = max(best[p], rate(lambda: project(p)))
+        for name, way in ways.items():
+            best[name] = max(best[name], rate(way))
         best["naive"] = max(best["naive"], rate(naive))
-    labels = train.TASKS[args.task]["labels"]
-    f1 = {p: train.macro_f1(rows["y"].to_numpy(), project(p)["label"].map(labels.index).to_numpy(), 3)
-          for p in precisions}
+    f1 = {name: train.macro_f1(rows["y"].to_numpy(), way(), 3) for name, way in ways.items()}
     with tempfile.TemporaryDirectory() as cache:
         scoring.score_texts(rows, args.task, cache_dir=cache, progress=False)
         warm = rate(lambda: scoring.score_texts(rows, args.task, cache_dir=cache, progress=False))
-    print(f"naive pipeline loop (one at a time, fp32): {best['naive']:8.1f} rows/s")
-    for p in precisions:
-        print(f"project scorer {p:4s} (batched, cold cache): {best[p]:8.1f} rows/s  "
-              f"{best[p] / best['naive']:5.1f}x naive   macro-F1 {f1[p]:.4f} ({f1[p] - f1['fp32']:+.4f} vs fp32)")
+    print(f"{'naive pipeline loop (one at a time, fp32)':50s} {best['naive']:8.1f} rows/s")
+    reference = f1["project scorer fp32"]
+    for name in ways:
+        print(f"{name + ' (batched, cold cache)':50s} {best[name]:8.1f} rows/s  {best[name] / best['naive']:5.1f}x "
+              f"naive   macro-F1 {f1[name]:.4f} ({f1[name] - reference:+.4f} vs fp32)")
     print(f"auto precision on this CPU: {scoring.resolve_precision('auto')}")
-    print(f"project scorer, warm cache:                {warm:8.1f} rows/s")
+    print(f"{'project scorer, warm cache':50s} {warm:8.1f} rows/s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory:                      {peak:8.0f} MiB")
+    print(f"{'peak resident memory':50s} {peak:8.0f} MiB")
 
 
 if __name__ == "__main__":
