@@ -103,9 +103,9 @@ def test_long_labels_are_wrapped_and_stay_inside_the_figure(data):
 
 def test_message_figures_when_no_data(data, tmp_path):
     table, df = data
-    one_date = table.assign(date=pd.Timestamp("2022-01-01"))
-    fig = figures.over_time_figure(one_date)
-    assert any("at least two dates" in t.get_text() and "2022-01-01" in t.get_text() for t in fig.texts)
+    fig = figures.over_time_figure(table.assign(date=pd.NaT))
+    assert any("No article has a known date" in t.get_text() for t in fig.texts)
+    assert any("4 statements from 2 undated articles not shown" in t.get_text() for t in fig.texts)
     fig = figures.who_quotes_whom_figure(df.assign(reported_by=""))
     assert any("no who-quotes-whom" in t.get_text() for t in fig.texts)
     empty = speaker_stance(scored([]))
@@ -116,10 +116,34 @@ def test_message_figures_when_no_data(data, tmp_path):
     assert "No speaker statements" in figures.evidence_markdown(empty, scored([]), "T")
 
 
-def test_over_time_plots_when_several_dates(data):
+def mean_line(ax):
+    """The mean-lean line of figure 4's upper panel."""
+    return next(line for line in ax.lines if line.get_label().startswith("mean lean"))
+
+
+def test_over_time_is_a_daily_series_for_a_short_span(data):
     table, _ = data
-    ax = figures.over_time_figure(table).axes[0]
-    assert [line.get_label() for line in ax.lines][-2] == "all speakers (weighted)"
+    upper, lower = figures.over_time_figure(table).axes
+    assert len(lower.patches) == 2 * 5  # 1 to 5 January: on- and off-target bars per day
+    assert [p.get_height() for p in lower.patches[:5]] == [2, 0, 0, 0, 1]  # on target (Bob's a2 is neutral)
+    line = mean_line(upper)
+    mean = line.get_ydata()
+    a1 = table[table["article_id"] == "a1"]
+    assert mean[0] == pytest.approx((a1["score"] * a1["n_on_target"]).sum() / a1["n_on_target"].sum())
+    carol = table[(table["article_id"] == "a2") & (table["speaker"] == "Carol")]["score"].iat[0]
+    assert pd.isna(mean[1:4]).all() and mean[4] == pytest.approx(carol)  # Carol alone on target on 5 January
+    assert "per day" in line.get_label()
+
+
+def test_over_time_with_one_date_or_some_undated(data):
+    table, _ = data
+    fig = figures.over_time_figure(table.assign(date=pd.Timestamp("2022-01-01")))
+    upper, lower = fig.axes
+    assert len(lower.patches) == 2 and len(mean_line(upper).get_ydata()) == 1
+    assert any("all dated articles fall in one day: no trend to read" in t.get_text() for t in fig.texts)
+    some = table.assign(date=table["date"].where(table["article_id"] != "a2"))
+    fig = figures.over_time_figure(some)
+    assert any("2 statements from 1 undated article not shown" in t.get_text() for t in fig.texts)
 
 
 def test_who_quotes_whom_counts(data):
