@@ -557,8 +557,8 @@ def over_time_figure(table, target=None, freq=None):
         note = _join(note, f"all dated articles fall in one {unit}: no trend to read")
     with matplotlib.rc_context(STYLE):
         canvas = _Canvas(target, note, 5.6, note_lines=2)
-        upper = canvas.axes(left=0.9, right=1.3, top=0.6, bottom=2.0)
-        lower = canvas.axes(left=0.9, right=1.3, top=3.85, bottom=0.55)
+        upper = canvas.axes(left=1.05, right=1.3, top=0.6, bottom=2.0)
+        lower = canvas.axes(left=1.05, right=1.3, top=3.85, bottom=0.55)
         lower.sharex(upper)
         upper.tick_params(labelbottom=False)
         _draw_series(upper, bins, unit)
