@@ -43,6 +43,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from .io import atomic_path, write_text
 from .speakers import CORPUS, NOT_STATED, corpus_rows, group_stance
@@ -305,32 +306,35 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
                            title="stance label (point area grows with statements)", title_fontsize=8)
         for handle in legend.legend_handles:
             handle.set_sizes([40])
-        unnamed = _place_labels(canvas.fig, ax, shown)
+        unnamed = _place_labels(canvas.fig, ax, shown, np.sqrt(_area(shown["n_statements"])) / 2)
         if unnamed:
             canvas.add_note(f"{unnamed} crowded points left unnamed (see the evidence table)")
         return canvas.fig
 
 
-def _place_labels(fig, ax, rows):
+def _place_labels(fig, ax, rows, radii=None):
     """Name the points of ``rows`` without overlaps, in order; returns how many were left unnamed.
 
-    Tries eight spots around each point and drops a label that fits nowhere
-    inside the axes without overlapping an earlier label or any point of ``rows``.
+    ``radii``: each point's marker radius in points (default 4).  Tries eight
+    spots just outside each marker and drops a label that fits nowhere inside
+    the axes without overlapping an earlier label or any marker of ``rows``.
     """
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
-    radius = 4 * fig.dpi / 72  # about a marker's half-width, in pixels
-    points = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
-              for x, y in ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))]
+    radii = np.full(len(rows), 4.0) if radii is None else np.asarray(radii, dtype=float)
+    xy = ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))
+    points = [Bbox.from_extents(x - r, y - r, x + r, y + r)
+              for (x, y), r in zip(xy, radii * fig.dpi / 72)]
     placed = []
-    spots = [(7, 0, "left"), (-7, 0, "right"), (7, 10, "left"), (-7, 10, "right"),
-             (7, -10, "left"), (-7, -10, "right"), (0, 14, "center"), (0, -14, "center")]
-    for _, r in rows.iterrows():
-        for dx, dy, ha in spots:
-            text = ax.annotate(short(r["speaker"], 22, 2), (r["score"], r["sentiment_score"]),
-                               xytext=(dx, dy), textcoords="offset points", ha=ha, va="center",
+    for (_, row), radius in zip(rows.iterrows(), radii):
+        dx, dy = radius + 3, radius + 6  # clear of the marker: beside it, or above / below it
+        spots = [(dx, 0, "left"), (-dx, 0, "right"), (dx, dy, "left"), (-dx, dy, "right"),
+                 (dx, -dy, "left"), (-dx, -dy, "right"), (0, dy + 4, "center"), (0, -dy - 4, "center")]
+        for offset_x, offset_y, ha in spots:
+            text = ax.annotate(short(row["speaker"], 22, 2), (row["score"], row["sentiment_score"]),
+                               xytext=(offset_x, offset_y), textcoords="offset points", ha=ha, va="center",
                                fontsize=8, zorder=4)
             box = text.get_window_extent(renderer)
             fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
@@ -513,6 +517,7 @@ def _draw_counts(ax, bins, unit):
     ax.bar(mid, bins["n_statements"] - bins["n_on_target"], bottom=bins["n_on_target"], width=width,
            color="#C8C8C8", label="off target")
     ax.set_ylabel(f"statements\nper {unit}")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     locator = AutoDateLocator()
