@@ -552,9 +552,10 @@ def over_time_figure(table, target=None, freq=None):
     if undated.size:
         note = _join(note, f"{_count(undated['n_statements'].sum(), 'statement')} from "
                            f"{_count(undated['article_id'].nunique(), 'undated article')} not shown")
+    if rows.empty:
+        return _message_figure(target, note, "No speaker statements to score.")
     if dated.empty:
-        message = "No statements to score." if rows.empty else "No article has a known date."
-        return _message_figure(target, note, f"{message} Stance over time needs dated articles:\n"
+        return _message_figure(target, note, "No article has a known date, so there is no time axis:\n"
                                "see the speaker stance figure instead.")
     freq = time_freq(dated["date"], freq)
     bins, unit = time_bins(dated, freq), FREQS[freq]
