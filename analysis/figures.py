@@ -11,19 +11,25 @@ written until ``save_figure``.  Inputs:
 Figures (``render_all`` writes them all, PNG + SVG, plus the evidence table):
 
 1. ``speaker_stance_figure``: stance score per speaker (``speakers`` module), sorted, with its
-   90% interval and n statements;
-2. ``stance_sentiment_figure``: stance score against sentiment score per speaker;
-3. ``group_figure``: stance by country and by organisation;
-4. ``over_time_figure``: stance by article date; with fewer than two dates a
-   figure that says so (the file set stays the same for every corpus);
+   90% interval and n statements; the ``top`` speakers with most statements;
+2. ``stance_sentiment_figure``: stance score against sentiment score per speaker (the ``top``
+   speakers coloured and named, the others as small grey dots);
+3. ``group_figure``: stance by country and by organisation (``group_stance``), the ``top``
+   groups of each with most statements;
+4. ``over_time_figure``: a time series of daily, weekly or monthly bins (``freq``, chosen
+   from the span when None): mean lean per bin with a 90% bootstrap interval, and the
+   statements per bin beneath; undated articles are counted in the note, and a corpus
+   without dates gets a figure that says so (the file set stays the same for every corpus);
 5. ``who_quotes_whom_figure``: matrix of who relays whose words (``reported_by``);
    without nested attributions a figure that says so;
 6. ``evidence_markdown``: Markdown evidence table per speaker.
 
 Layout is set in inches (margins for labels, a fixed height per bar), so long
 names and many speakers stay readable; names are wrapped and cut with an
-ellipsis.  Colours are the Okabe-Ito palette (favor blue, against vermillion,
-neutral grey).  Determinism: ``save_figure`` fixes the dpi, drops the PNG
+ellipsis, and a figure grows with its rows up to ``MAX_HEIGHT``, then shows
+fewer (the note or panel title says how many were left out).  Colours are
+the Okabe-Ito palette (favor blue, against vermillion, neutral grey).
+Determinism: ``save_figure`` fixes the dpi, drops the PNG
 ``Software`` and SVG ``Date`` metadata and fixes ``svg.hashsalt``, so the same
 inputs give byte-identical files.
 """
@@ -37,6 +43,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from .io import atomic_path, write_text
 from .speakers import CORPUS, NOT_STATED, corpus_rows, group_stance
@@ -56,9 +63,11 @@ WIDTH = 10.0          # inches, every figure
 NAME_WIDTH = 30       # characters per line of a speaker or group label
 STANCE_TITLE = "Stance toward"                              # figures 1-4: "<title>: <target>"
 QUOTES_TITLE = "Who quotes whom in the articles on"         # figure 5 shows attribution, not stance
-MAX_ROWS = 40         # speakers in figure 1 (most statements first)
-MAX_GROUPS = 25       # groups per panel of figure 3
-MAX_LABELS = 25       # point labels tried in figure 2 (most statements first)
+TOP_SPEAKERS = 20     # speakers shown in figure 1 and named in figure 2 (most statements first)
+TOP_GROUPS = 15       # groups per panel of figure 3 (most statements first)
+MAX_HEIGHT = 16.0     # inches: a figure grows with its rows up to this, then shows fewer rows
+N_BOOT = 1000         # bootstrap resamples behind each interval of figure 4
+FREQS = {"D": "day", "W": "week", "M": "month"}  # time bins of figure 4
 FIGURE_NAMES = ["1_speaker_stance", "2_stance_vs_sentiment", "3_stance_by_group",
                 "4_stance_over_time", "5_who_quotes_whom"]
 EVIDENCE_NAME = "6_evidence.md"
@@ -101,6 +110,11 @@ def _target(table, target=None):
 
 def _join(*parts):
     return " · ".join(p for p in parts if p)
+
+
+def _count(n, noun):
+    """'1 statement', '2 statements'."""
+    return f"{n} {noun}" + ("s" if n != 1 else "")
 
 
 def _corpus(table):
@@ -166,28 +180,51 @@ def _stance_legend(ax, **kw):
     return ax.legend(handles=handles, ncol=3, fontsize=8, handlelength=1.2, **kw)
 
 
-def speaker_stance_figure(table, target=None):
+def _top(rows, by, n):
+    """The ``n`` rows with most statements (ties: ``by`` ascending) and how many were left out."""
+    rows = rows.sort_values(["n_statements", by], ascending=[False, True], kind="stable")
+    return rows.head(n), max(0, len(rows) - n)
+
+
+def _fitting(n, step, fixed):
+    """How many of ``n`` rows ``step`` inches tall fit in ``MAX_HEIGHT`` besides ``fixed`` inches (at least 1)."""
+    return max(1, min(n, int((MAX_HEIGHT - fixed) // step)))
+
+
+def speaker_stance_figure(table, target=None, top=TOP_SPEAKERS):
     """Figure 1: stance score per speaker (corpus-wide rows), sorted.
 
-    ``table``: ``speaker_stance`` output.  Bars are coloured by the speaker's
-    stance label (a neutral speaker may still lean slightly, less than
-    ``speakers.MARGIN``), whiskers show the 90%
-    interval, ``n=`` the statements.  At most ``MAX_ROWS`` speakers, those with
-    most statements, are shown; the note says how many were left out.
-    Returns a Figure.
+    Parameters
+    ----------
+    table : DataFrame
+        ``speaker_stance`` output.
+    target : str, optional
+        Title text; default: the table's ``target`` column.
+    top : int, default ``TOP_SPEAKERS``
+        Show the ``top`` speakers with most statements (fewer when their bars
+        would make the figure taller than ``MAX_HEIGHT``); the note says how
+        many were left out.
+
+    Returns
+    -------
+    Figure
+        Bars coloured by the speaker's stance label (a neutral speaker may still
+        lean slightly, less than ``speakers.MARGIN``), whiskers: the 90%
+        interval, ``n=``: the statements.
     """
     rows = _corpus(table)
     target, note = _target(table, target), _models(table)
     if rows.empty:
         return _message_figure(target, note, "No speaker statements to score.")
-    dropped = max(0, len(rows) - MAX_ROWS)
-    rows = rows.sort_values(["n_statements", "speaker"], ascending=[False, True]).head(MAX_ROWS)
-    rows = rows.sort_values(["score", "speaker"], ascending=[True, False]).reset_index(drop=True)
+    rows, dropped = _top(rows, "speaker", top)
     labels = [_speaker_label(r) for _, r in rows.iterrows()]
-    step = 0.32 + 0.13 * max(label.count("\n") + 1 for label in labels)  # inches per bar
-    n = len(rows)
+    step = 0.2 + 0.13 * max(label.count("\n") + 1 for label in labels)  # inches per bar
+    n = _fitting(len(rows), step, 1.15 + 1.2)  # axes margins, title and note
+    dropped += len(rows) - n
+    rows = rows.head(n).sort_values(["score", "speaker"], ascending=[True, False]).reset_index(drop=True)
+    labels = [_speaker_label(r) for _, r in rows.iterrows()]
     if dropped:
-        note = _join(note, f"{dropped} speakers with fewest statements not shown")
+        note = _join(note, f"the {n} speakers with most statements; {dropped} others not shown")
     with matplotlib.rc_context(STYLE):
         canvas = _Canvas(target, note, 1.15 + step * n)
         ax = canvas.axes(left=2.55, right=0.75, top=0.45, bottom=0.7)
@@ -213,28 +250,49 @@ def speaker_stance_figure(table, target=None):
         return canvas.fig
 
 
-def stance_sentiment_figure(table, target=None):
+def _area(n_statements):
+    """Marker area (points²) for a speaker with ``n_statements``: grows with the square root, up to 1,000."""
+    return 24 + 16 * np.sqrt(np.minimum(np.asarray(n_statements, dtype=float), 1000))
+
+
+def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
     """Figure 2: stance score (x) against sentiment score p_positive - p_negative (y).
 
-    ``table``: ``speaker_stance`` output.  One point per speaker (corpus-wide
-    rows), coloured by stance label, area growing with n_statements.  The
-    lower-right quadrant is 'favours the target but in a negative tone'.
-    Points are named where a label fits without overlapping another (speakers
-    with most statements first); the note counts unnamed points.  Returns a Figure.
+    Parameters
+    ----------
+    table : DataFrame
+        ``speaker_stance`` output (corpus-wide rows are plotted).
+    target : str, optional
+        Title text; default: the table's ``target`` column.
+    top : int, default ``TOP_SPEAKERS``
+        The ``top`` speakers with most statements are drawn coloured by stance
+        label, area growing with their statements, and named where a label fits
+        without overlapping another label or point; every other speaker is a
+        small grey dot.  The note counts both.
+
+    Returns
+    -------
+    Figure
+        The lower-right quadrant is 'favours the target but in a negative tone'.
     """
     rows = _corpus(table)
     target, note = _target(table, target), _models(table)
     if rows.empty:
         return _message_figure(target, note, "No speaker statements to score.")
-    rows = rows.sort_values(["n_statements", "speaker"], ascending=[False, True]).reset_index(drop=True)
+    shown, left_out = _top(rows, "speaker", top)
+    shown = shown.reset_index(drop=True)
+    rest = rows[~rows["speaker"].isin(shown["speaker"])]
+    if left_out:
+        note = _join(note, f"grey dots: {left_out} speakers with fewer statements")
     with matplotlib.rc_context(STYLE):
         canvas = _Canvas(target, note, 6.6, note_lines=2)
         ax = canvas.axes(left=0.9, right=0.3, top=0.55, bottom=0.6)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.axvline(0, color="black", linewidth=0.8)
+        ax.scatter(rest["score"], rest["sentiment_score"], s=6, color="#BDBDBD", linewidth=0, zorder=2)
         for stance, color in STANCE_COLORS.items():
-            g = rows[rows["stance"] == stance]
-            ax.scatter(g["score"], g["sentiment_score"], s=30 + 12 * g["n_statements"],
+            g = shown[shown["stance"] == stance]
+            ax.scatter(g["score"], g["sentiment_score"], s=_area(g["n_statements"]),
                        color=color, edgecolor="white", linewidth=0.8, label=stance, zorder=3)
         ax.set_xlim(-1.05, 1.05)
         ax.set_ylim(-1.05, 1.05)
@@ -248,35 +306,35 @@ def stance_sentiment_figure(table, target=None):
                            title="stance label (point area grows with statements)", title_fontsize=8)
         for handle in legend.legend_handles:
             handle.set_sizes([40])
-        unnamed = _place_labels(canvas.fig, ax, rows)
+        unnamed = _place_labels(canvas.fig, ax, shown, np.sqrt(_area(shown["n_statements"])) / 2)
         if unnamed:
             canvas.add_note(f"{unnamed} crowded points left unnamed (see the evidence table)")
         return canvas.fig
 
 
-def _place_labels(fig, ax, rows):
-    """Name points without overlaps; returns how many points were left unnamed.
+def _place_labels(fig, ax, rows, radii=None):
+    """Name the points of ``rows`` without overlaps, in order; returns how many were left unnamed.
 
-    Tries eight spots around each point (first ``MAX_LABELS`` rows in order)
-    and drops a label that fits nowhere inside the axes without overlapping
-    an earlier label or any point.
+    ``radii``: each point's marker radius in points (default 4).  Tries eight
+    spots just outside each marker and drops a label that fits nowhere inside
+    the axes without overlapping an earlier label or any marker of ``rows``.
     """
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
-    radius = 4 * fig.dpi / 72  # about a marker's half-width, in pixels
-    points = [Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
-              for x, y in ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))]
+    radii = np.full(len(rows), 4.0) if radii is None else np.asarray(radii, dtype=float)
+    xy = ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))
+    points = [Bbox.from_extents(x - r, y - r, x + r, y + r)
+              for (x, y), r in zip(xy, radii * fig.dpi / 72)]
     placed = []
-    spots = [(7, 0, "left"), (-7, 0, "right"), (7, 10, "left"), (-7, 10, "right"),
-             (7, -10, "left"), (-7, -10, "right"), (0, 14, "center"), (0, -14, "center")]
-    for i, r in rows.iterrows():
-        if i >= MAX_LABELS:
-            break
-        for dx, dy, ha in spots:
-            text = ax.annotate(short(r["speaker"], 22, 2), (r["score"], r["sentiment_score"]),
-                               xytext=(dx, dy), textcoords="offset points", ha=ha, va="center",
+    for (_, row), radius in zip(rows.iterrows(), radii):
+        dx, dy = radius + 3, radius + 6  # clear of the marker: beside it, or above / below it
+        spots = [(dx, 0, "left"), (-dx, 0, "right"), (dx, dy, "left"), (-dx, dy, "right"),
+                 (dx, -dy, "left"), (-dx, -dy, "right"), (0, dy + 4, "center"), (0, -dy - 4, "center")]
+        for offset_x, offset_y, ha in spots:
+            text = ax.annotate(short(row["speaker"], 22, 2), (row["score"], row["sentiment_score"]),
+                               xytext=(offset_x, offset_y), textcoords="offset points", ha=ha, va="center",
                                fontsize=8, zorder=4)
             box = text.get_window_extent(renderer)
             fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
@@ -288,11 +346,9 @@ def _place_labels(fig, ax, rows):
     return len(rows) - len(placed)
 
 
-def _group_panel(ax, table, by):
-    """Draw one panel of figure 3: groups of ``by`` as bars, members as diamonds."""
-    groups = group_stance(table, by)
-    dropped = max(0, len(groups) - MAX_GROUPS)
-    groups = groups.sort_values(["n_statements", by], ascending=[False, True]).head(MAX_GROUPS)
+def _group_panel(ax, table, by, n):
+    """Draw one panel of figure 3: the ``n`` groups of ``by`` with most statements as bars, members as diamonds."""
+    groups, dropped = _top(group_stance(table, by), by, n)
     groups = groups.sort_values(["score", by]).reset_index(drop=True)
     members = _corpus(table)
     members[by] = members[by].replace("", NOT_STATED)
@@ -301,93 +357,221 @@ def _group_panel(ax, table, by):
     colors = [STANCE_COLORS[s] for s in groups["stance"]]
     ax.barh(y, groups["score"], color=colors, height=0.6)
     ax.scatter(groups["score"], y, marker="|", s=300, linewidths=3, color=colors, zorder=2)
-    ax.scatter(members["score"], members[by].map(dict(zip(groups[by], y))), marker="D", s=18,
-               color="black", zorder=3)
+    # Many members overprint: translucent diamonds show where they crowd.
+    ax.scatter(members["score"], members[by].map(dict(zip(groups[by], y))), marker="D", s=16, linewidth=0,
+               color="black", alpha=1.0 if len(members) <= 3 * len(groups) else 0.35, zorder=3)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [short(g, NAME_WIDTH, 2) for g in groups[by]], fontsize=8.5)
     ax.set_ylim(-0.6, len(groups) - 0.4)
     ax.set_xlim(-1.05, 1.05)
     ax.grid(axis="y", visible=False)
-    more = f"  ({dropped} smaller groups not shown)" if dropped else ""
+    more = f"  (the {len(groups)} with most statements; {dropped} more not shown)" if dropped else ""
     ax.set_title(f"by {by}{more}", loc="left", fontsize=10.5)
     for yi, (k, m) in enumerate(zip(groups["n_speakers"], groups["n_statements"])):
-        ax.text(1.02, yi, f"{k} speaker{'s' * (k != 1)}, {m} st.", va="center", fontsize=7.5,
+        ax.text(1.02, yi, f"{_count(k, 'speaker')}, {m} st.", va="center", fontsize=7.5,
                 transform=ax.get_yaxis_transform())
 
 
-def group_figure(table, target=None):
+def group_figure(table, target=None, top=TOP_GROUPS):
     """Figure 3: stance by country (top panel) and by organisation (bottom panel).
 
-    ``table``: ``speaker_stance`` output; groups come from ``group_stance``.
-    Bars: the group's score (weighted by on-target statements), coloured by its label;
-    diamonds: each member speaker's own score, so agreement within a group is
-    visible.  Speakers without a country / organisation form '(not stated)'.
-    Returns a Figure.
+    Parameters
+    ----------
+    table : DataFrame
+        ``speaker_stance`` output; groups come from ``group_stance``.
+    target : str, optional
+        Title text; default: the table's ``target`` column.
+    top : int, default ``TOP_GROUPS``
+        Groups per panel, those with most statements (fewer when both panels
+        would make the figure taller than ``MAX_HEIGHT``); each panel's title
+        says how many were left out.
+
+    Returns
+    -------
+    Figure
+        Bars: the group's score (its speakers' scores weighted by their on-target
+        statements), coloured by its label; diamonds: each member speaker's own
+        score, so agreement within a group is visible.  Speakers without a
+        country / organisation form '(not stated)'.
     """
     target, note = _target(table, target), _models(table)
     rows = _corpus(table)
     if rows.empty:
         return _message_figure(target, note, "No speaker statements to score.")
-    n_country, n_org = (min(MAX_GROUPS, rows[by].replace("", NOT_STATED).nunique())
-                        for by in ("country", "organization"))
+    n_country, n_org = (min(top, rows[by].replace("", NOT_STATED).nunique()) for by in ("country", "organization"))
     # From the top, in inches: panel title, country bars, gap (x ticks + next
     # title), organisation bars, x ticks and label.
     head, step, gap, foot = 0.35, 0.42, 0.75, 0.6
+    room = _fitting(n_country + n_org, step, head + gap + foot + 1.2)
+    if n_country + n_org > room:  # share the room; a panel with few groups leaves the rest to the other
+        half = max(1, room // 2)
+        n_country, n_org = min(n_country, max(half, room - n_org)), min(n_org, max(half, room - n_country))
     body = head + step * n_country + gap + step * n_org + foot
     with matplotlib.rc_context(STYLE):
         canvas = _Canvas(target, _join(note, "bars: group (weighted by on-target statements); ◆: one speaker"), body)
         upper = canvas.axes(left=2.55, right=1.45, top=head, bottom=body - head - step * n_country)
-        _group_panel(upper, table, "country")
+        _group_panel(upper, table, "country", n_country)
         lower = canvas.axes(left=2.55, right=1.45, top=head + step * n_country + gap, bottom=foot)
-        _group_panel(lower, table, "organization")
+        _group_panel(lower, table, "organization", n_org)
         lower.set_xlabel(SCORE_LABEL)
         return canvas.fig
 
 
-def over_time_figure(table, target=None, max_series=len(SERIES_COLORS)):
-    """Figure 4: stance over article dates.
+def time_freq(dates, freq=None):
+    """The bin size of figure 4: ``freq`` when given, else chosen from the span of ``dates``.
 
-    ``table``: ``speaker_stance`` output with article dates.  Needs at least two
-    distinct dates; otherwise returns a figure saying so (a single date has no
-    time axis), so the set of files written is the same for every corpus.
-    With several dates: the mean score of all speakers per day, weighted by their on-target statements
-    (black line), one line per speaker for the ``max_series`` speakers heard
-    on most days (at least two), other speakers as grey dots.  Returns a Figure.
+    Parameters
+    ----------
+    dates : Series of datetime64
+        The known article dates (no NaT).
+    freq : {'D', 'W', 'M'}, optional
+        Day, week (Monday to Sunday) or calendar month.  None: days for a span
+        of up to 6 weeks, weeks up to a year, months beyond.
+
+    Returns
+    -------
+    str
+        One of ``FREQS``.
+    """
+    if freq is None:
+        span = (dates.max() - dates.min()).days
+        freq = "D" if span <= 42 else "W" if span <= 366 else "M"
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {', '.join(FREQS)} or None, not {freq!r}")
+    return freq
+
+
+def _bootstrap(values, weights, n_boot, rng, chunk=2_000_000):
+    """5% and 95% quantiles of the weighted mean over ``n_boot`` resamples (with replacement) of the units."""
+    k = len(values)
+    weighted = values * weights
+    draws = []
+    for size in np.diff(np.r_[np.arange(0, n_boot, max(1, chunk // k)), n_boot]):  # bounded memory
+        idx = rng.integers(0, k, (size, k))
+        draws.append(weighted[idx].sum(axis=1) / weights[idx].sum(axis=1))
+    return np.quantile(np.concatenate(draws), [0.05, 0.95])
+
+
+def time_bins(rows, freq, n_boot=N_BOOT, seed=0):
+    """Per-article speaker rows -> one row per time bin of figure 4.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Per-article rows of ``speaker_stance`` output with a known ``date``.
+    freq : {'D', 'W', 'M'}
+        Bin size (see ``time_freq``).
+    n_boot, seed : int
+        Bootstrap resamples per bin, and their seed; bin ``b`` draws from
+        ``default_rng([seed, b.ordinal])``, so a bin's interval depends on its rows only.
+
+    Returns
+    -------
+    DataFrame
+        Every bin from the first date's to the last's (empty ones too, so gaps
+        show): ``start``, ``end`` (Timestamps), ``mean`` (the speakers' scores
+        weighted by their on-target statements, as ``group_stance`` does; NaN
+        when no statement is on target), ``lo``, ``hi`` (90% percentile bootstrap
+        interval of ``mean``, resampling the bin's speaker-article pairs with an
+        on-target statement; NaN with fewer than two), ``n_statements``, ``n_on_target``.
+    """
+    period = rows["date"].dt.to_period(freq)
+    groups = dict(list(rows.groupby(period)))
+    out = []
+    for bin_ in pd.period_range(period.min(), period.max(), freq=freq):
+        g = groups.get(bin_, rows.iloc[:0])
+        units = g[g["n_on_target"] > 0]
+        w, v = units["n_on_target"].to_numpy(float), units["score"].to_numpy(float)
+        mean = float(np.average(v, weights=w)) if len(units) else np.nan
+        lo, hi = (_bootstrap(v, w, n_boot, np.random.default_rng([seed, bin_.ordinal]))
+                  if len(units) > 1 else (np.nan, np.nan))
+        out.append({"start": bin_.start_time, "end": (bin_ + 1).start_time, "mean": mean, "lo": lo, "hi": hi,
+                    "n_statements": int(g["n_statements"].sum()), "n_on_target": int(g["n_on_target"].sum())})
+    return pd.DataFrame(out)
+
+
+def _draw_series(ax, bins, unit):
+    """Upper panel of figure 4: mean lean per bin, its interval as a band (whiskers where a bin stands alone)."""
+    mid = bins["start"] + (bins["end"] - bins["start"]) / 2
+    color = OKABE_ITO["blue"]
+    ax.fill_between(mid, bins["lo"], bins["hi"], color=OKABE_ITO["sky"], alpha=0.35, linewidth=0,
+                    label="90% interval: bootstrap over the speaker-article pairs of the " + unit)
+    has = bins["lo"].notna()
+    alone = has & ~has.shift(1, fill_value=False) & ~has.shift(-1, fill_value=False)  # no band to draw
+    ax.errorbar(mid[alone], bins["mean"][alone], yerr=[bins["mean"][alone] - bins["lo"][alone],
+                bins["hi"][alone] - bins["mean"][alone]], fmt="none", ecolor=OKABE_ITO["sky"], elinewidth=2,
+                capsize=4)
+    ax.plot(mid, bins["mean"], color=color, linewidth=1.8, marker="o", markersize=3.5 if len(bins) <= 60 else 0,
+            label=f"mean lean per {unit} (speakers weighted by on-target statements)", zorder=3)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_ylabel("stance score\n(mean lean)")
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncol=1)
+
+
+def _draw_counts(ax, bins, unit):
+    """Lower panel of figure 4: statements per bin, on target darker."""
+    width = (bins["end"] - bins["start"]) / pd.Timedelta(days=1) * 0.85
+    mid = bins["start"] + (bins["end"] - bins["start"]) / 2
+    ax.bar(mid, bins["n_on_target"], width=width, color="#6E6E6E", label="on target")
+    ax.bar(mid, bins["n_statements"] - bins["n_on_target"], bottom=bins["n_on_target"], width=width,
+           color="#C8C8C8", label="off target")
+    ax.set_ylabel(f"statements\nper {unit}")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def over_time_figure(table, target=None, freq=None):
+    """Figure 4: stance over article dates, as a time series of bins.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``speaker_stance`` output with article dates (per-article rows are used).
+    target : str, optional
+        Title text; default: the table's ``target`` column.
+    freq : {'D', 'W', 'M'}, optional
+        Bin size; None: chosen from the span of the dates (``time_freq``).
+
+    Returns
+    -------
+    Figure
+        Upper panel: the mean lean per bin with its 90% bootstrap interval
+        (``time_bins``); lower panel: statements per bin, on target darker.
+        Rows without a date are left out and counted in the note; without
+        any date, a figure that says so (the set of files written is the same
+        for every corpus).
     """
     target, note = _target(table, target), _models(table)
-    rows = table[table["article_id"] != CORPUS]
-    dated = rows.dropna(subset=["date"])
-    days = sorted(pd.to_datetime(dated["date"]).dt.normalize().unique())
-    if len(days) < 2:
-        undated = rows[rows["date"].isna()]["article_id"].nunique()
-        when = f"all dated {pd.Timestamp(days[0]).date()}" if days else "none with a known date"
-        extra = f", {undated} undated" if days and undated else ""
-        return _message_figure(target, note, "Stance over time needs articles from at least two dates.\n"
-                               f"This corpus has {rows['article_id'].nunique()} article(s), {when}{extra}:\n"
+    rows = table[table["article_id"] != CORPUS].assign(date=lambda t: pd.to_datetime(t["date"]))
+    dated, undated = rows[rows["date"].notna()], rows[rows["date"].isna()]
+    if undated.size:
+        note = _join(note, f"{_count(undated['n_statements'].sum(), 'statement')} from "
+                           f"{_count(undated['article_id'].nunique(), 'undated article')} not shown")
+    if rows.empty:
+        return _message_figure(target, note, "No speaker statements to score.")
+    if dated.empty:
+        return _message_figure(target, note, "No article has a known date, so there is no time axis:\n"
                                "see the speaker stance figure instead.")
-    dated = dated.assign(day=pd.to_datetime(dated["date"]).dt.normalize(), speaker=dated["speaker"].map(_str))
-    mean = {day: (np.average(g["score"], weights=g["n_on_target"]) if g["n_on_target"].sum() else 0.0)
-            for day, g in dated.groupby("day")}
-    spread = dated.groupby("speaker")["day"].nunique()
-    top = spread[spread > 1].sort_values(ascending=False, kind="stable").head(max_series).index
+    freq = time_freq(dated["date"], freq)
+    bins, unit = time_bins(dated, freq), FREQS[freq]
+    if len(bins) == 1:
+        note = _join(note, f"all dated articles fall in one {unit}: no trend to read")
     with matplotlib.rc_context(STYLE):
-        canvas = _Canvas(target, _join(note, "dots: one speaker in one article"), 5.0)
-        ax = canvas.axes(left=0.9, right=2.4, top=0.2, bottom=0.6)
-        others = dated[~dated["speaker"].isin(top)]
-        ax.scatter(others["day"], others["score"], color="#B0B0B0", s=16, label="other speakers", zorder=2)
-        for color, speaker in zip(SERIES_COLORS, sorted(top)):
-            g = dated[dated["speaker"] == speaker].groupby("day")["score"].mean()
-            ax.plot(g.index, g.to_numpy(), color=color, marker="s", markersize=4, linewidth=1.2,
-                    label=short(speaker, 26, 1), zorder=3)
-        ax.plot(list(mean), list(mean.values()), color="black", linewidth=2.2, marker="o",
-                label="all speakers (weighted)", zorder=4)
-        ax.axhline(0, color="black", linewidth=0.6)
-        ax.set_ylim(-1.05, 1.05)
-        ax.set_ylabel(SCORE_LABEL)
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        canvas = _Canvas(target, note, 5.6, note_lines=2)
+        upper = canvas.axes(left=1.05, right=1.3, top=0.6, bottom=2.0)
+        lower = canvas.axes(left=1.05, right=1.3, top=3.85, bottom=0.55)
+        lower.sharex(upper)
+        upper.tick_params(labelbottom=False)
+        _draw_series(upper, bins, unit)
+        _draw_counts(lower, bins, unit)
+        pad = (bins["end"].iat[-1] - bins["start"].iat[0]) * (0.02 if len(bins) > 1 else 2)
+        upper.set_xlim(bins["start"].iat[0] - pad, bins["end"].iat[-1] + pad)
+        lower.set_xlabel(f"article date (one bin per {unit})")
         return canvas.fig
 
 
@@ -396,8 +580,9 @@ def who_quotes_whom_figure(statements, target=None, max_names=20):
 
     ``statements``: ``schemas.STATEMENTS`` (or scored).  Rows: the relaying
     speaker; columns: the speaker whose words are relayed; cells: statements.
-    At most ``max_names`` rows and columns (most relays first).  Without any
-    nested attribution, a figure that says so.  Returns a Figure.
+    At most ``max_names`` rows and columns (most relays first; the note counts
+    the others).  Without any nested attribution, a figure that says so.
+    Returns a Figure.
     """
     target, note = _target(statements, target), _models(statements)
     relayed = statements[statements["reported_by"].map(_str).str.strip() != ""]
@@ -406,6 +591,9 @@ def who_quotes_whom_figure(statements, target=None, max_names=20):
                                "(no 'A quoted B' attributions), so there is no who-quotes-whom matrix.",
                                title=QUOTES_TITLE)
     counts = pd.crosstab(relayed["reported_by"], relayed["speaker"])
+    left_out = max(0, counts.shape[0] - max_names), max(0, counts.shape[1] - max_names)
+    if any(left_out):
+        note = _join(note, f"{left_out[0]} relaying and {left_out[1]} relayed speakers with fewest relays not shown")
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_names],
                         counts.sum(axis=0).sort_values(ascending=False, kind="stable").index[:max_names]]
     values = counts.to_numpy()
@@ -435,6 +623,28 @@ def who_quotes_whom_figure(statements, target=None, max_names=20):
         return canvas.fig
 
 
+def _cell(text):
+    """A Markdown table cell: one line, pipes escaped."""
+    return " ".join(_str(text).split()).replace("|", "\\|")
+
+
+def _evidence_section(r, own, total):
+    """The Markdown lines of one speaker (``r``: corpus row) with its ranked statements ``own`` of ``total``."""
+    who = ", ".join(v for v in (r["role"], r["organization"], r["country"]) if v and v != r["speaker"])
+    lines = [f"## {_cell(r['speaker'])}" + (f" ({_cell(who)})" if who else ""), "",
+             f"**{r['stance']}** · score {r['score']:+.2f} (90% interval {r['score_lo']:+.2f} to "
+             f"{r['score_hi']:+.2f}) · confidence {r['stance_confidence']:.2f} · "
+             f"sentiment {r['sentiment']} · n={r['n_statements']}", "",
+             "| article | stance | p_favor | p_against | p_neutral | sentiment | statement |",
+             "|---|---|---:|---:|---:|---|---|"]
+    for s in own:
+        lines.append(f"| {_cell(s['article_id'])} | {s['stance']} | {s['p_favor']:.2f} | "
+                     f"{s['p_against']:.2f} | {s['p_neutral']:.2f} | {s['sentiment']} | {_cell(s['text'])} |")
+    if total > len(own):
+        lines.append(f"| | | | | | | _… {total - len(own)} more_ |")
+    return lines + [""]
+
+
 def evidence_markdown(table, scored, target=None, per_speaker=5):
     """Figure 6: Markdown evidence table per speaker; returns a string.
 
@@ -448,40 +658,27 @@ def evidence_markdown(table, scored, target=None, per_speaker=5):
     models = _models(table)
     if models:
         lines += [f"_{models}_", ""]
-    rows = _corpus(table).sort_values(["score", "speaker"])
-    if rows.empty:
+    rows = _corpus(table).sort_values(["score", "speaker"]).to_dict("records")
+    if not rows:
         return "\n".join(lines + ["No speaker statements to score.", ""])
-
-    def cell(text):
-        return " ".join(_str(text).split()).replace("|", "\\|")
-
     lines += ["score = mean lean (p(favor) − p(against)) / (p(favor) + p(against)) of the speaker's on-target "
               "statements, confidence-weighted; interval: 90%; confidence: share of the speaker's statements "
               "that bear on the target times the stability of the label.", "",
               "| speaker | stance | score | 90% interval | confidence | sentiment | n |",
               "|---|---|---:|---|---:|---|---:|"]
-    for _, r in rows.iterrows():
-        lines.append(f"| {cell(r['speaker'])} | {r['stance']} | {r['score']:+.2f} | "
+    for r in rows:
+        lines.append(f"| {_cell(r['speaker'])} | {r['stance']} | {r['score']:+.2f} | "
                      f"{r['score_lo']:+.2f} to {r['score_hi']:+.2f} | {r['stance_confidence']:.2f} | "
                      f"{r['sentiment']} | {r['n_statements']} |")
     lines.append("")
-    for _, r in rows.iterrows():
-        who = ", ".join(v for v in (r["role"], r["organization"], r["country"]) if v and v != r["speaker"])
-        lines += [f"## {cell(r['speaker'])}" + (f" ({cell(who)})" if who else ""), "",
-                  f"**{r['stance']}** · score {r['score']:+.2f} (90% interval {r['score_lo']:+.2f} to "
-                  f"{r['score_hi']:+.2f}) · confidence {r['stance_confidence']:.2f} · "
-                  f"sentiment {r['sentiment']} · n={r['n_statements']}", "",
-                  "| article | stance | p_favor | p_against | p_neutral | sentiment | statement |",
-                  "|---|---|---:|---:|---:|---|---|"]
-        own = scored[scored["speaker"].map(_str) == r["speaker"]]
-        own = own.assign(_s=(own["p_favor"] - own["p_against"]).abs()).sort_values(
-            ["_s", "statement_id"], ascending=[False, True])
-        for _, s in own.head(per_speaker).iterrows():
-            lines.append(f"| {cell(s['article_id'])} | {s['stance']} | {s['p_favor']:.2f} | "
-                         f"{s['p_against']:.2f} | {s['p_neutral']:.2f} | {s['sentiment']} | {cell(s['text'])} |")
-        if len(own) > per_speaker:
-            lines.append(f"| | | | | | | _… {len(own) - per_speaker} more_ |")
-        lines.append("")
+    ranked = scored.assign(_who=scored["speaker"].map(_str), _s=(scored["p_favor"] - scored["p_against"]).abs())
+    ranked = ranked.sort_values(["_who", "_s", "statement_id"], ascending=[True, False, True], kind="stable")
+    totals = ranked["_who"].value_counts()
+    own = {}
+    for s in ranked.groupby("_who").head(per_speaker).to_dict("records"):
+        own.setdefault(s["_who"], []).append(s)
+    for r in rows:
+        lines += _evidence_section(r, own.get(r["speaker"], []), int(totals.get(r["speaker"], 0)))
     return "\n".join(lines)
 
 
@@ -503,15 +700,33 @@ def save_figure(fig, out_dir, name):
     return paths
 
 
-def render_all(table, scored, out_dir, target=None):
+def render_all(table, scored, out_dir, target=None, *, top=TOP_SPEAKERS, top_groups=TOP_GROUPS, freq=None):
     """Write figures 1-5 (PNG + SVG) and the evidence Markdown into ``out_dir``.
 
-    ``table``: ``speaker_stance`` output; ``scored``: ``schemas.SCORED_STATEMENTS``;
-    ``target``: title text (default: the tables' ``target`` column).
-    Returns the written paths, figures in order, the Markdown last.
+    Parameters
+    ----------
+    table : DataFrame
+        ``speaker_stance`` output.
+    scored : DataFrame
+        ``schemas.SCORED_STATEMENTS``.
+    out_dir : str or Path
+        Folder for the files (``FIGURE_NAMES``, ``EVIDENCE_NAME``).
+    target : str, optional
+        Title text; default: the tables' ``target`` column.
+    top : int, default ``TOP_SPEAKERS``
+        Speakers shown in figure 1 and named in figure 2.
+    top_groups : int, default ``TOP_GROUPS``
+        Countries and organisations shown in figure 3.
+    freq : {'D', 'W', 'M'}, optional
+        Time bins of figure 4; None: chosen from the span of the dates.
+
+    Returns
+    -------
+    list of Path
+        The written paths, figures in order, the Markdown last.
     """
-    makers = [speaker_stance_figure(table, target), stance_sentiment_figure(table, target),
-              group_figure(table, target), over_time_figure(table, target),
+    makers = [speaker_stance_figure(table, target, top=top), stance_sentiment_figure(table, target, top=top),
+              group_figure(table, target, top=top_groups), over_time_figure(table, target, freq=freq),
               who_quotes_whom_figure(scored, target)]
     paths = []
     for name, fig in zip(FIGURE_NAMES, makers):

@@ -4,6 +4,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,9 +104,9 @@ def test_long_labels_are_wrapped_and_stay_inside_the_figure(data):
 
 def test_message_figures_when_no_data(data, tmp_path):
     table, df = data
-    one_date = table.assign(date=pd.Timestamp("2022-01-01"))
-    fig = figures.over_time_figure(one_date)
-    assert any("at least two dates" in t.get_text() and "2022-01-01" in t.get_text() for t in fig.texts)
+    fig = figures.over_time_figure(table.assign(date=pd.NaT))
+    assert any("No article has a known date" in t.get_text() for t in fig.texts)
+    assert any("4 statements from 2 undated articles not shown" in t.get_text() for t in fig.texts)
     fig = figures.who_quotes_whom_figure(df.assign(reported_by=""))
     assert any("no who-quotes-whom" in t.get_text() for t in fig.texts)
     empty = speaker_stance(scored([]))
@@ -116,10 +117,34 @@ def test_message_figures_when_no_data(data, tmp_path):
     assert "No speaker statements" in figures.evidence_markdown(empty, scored([]), "T")
 
 
-def test_over_time_plots_when_several_dates(data):
+def mean_line(ax):
+    """The mean-lean line of figure 4's upper panel."""
+    return next(line for line in ax.lines if line.get_label().startswith("mean lean"))
+
+
+def test_over_time_is_a_daily_series_for_a_short_span(data):
     table, _ = data
-    ax = figures.over_time_figure(table).axes[0]
-    assert [line.get_label() for line in ax.lines][-2] == "all speakers (weighted)"
+    upper, lower = figures.over_time_figure(table).axes
+    assert len(lower.patches) == 2 * 5  # 1 to 5 January: on- and off-target bars per day
+    assert [p.get_height() for p in lower.patches[:5]] == [2, 0, 0, 0, 1]  # on target (Bob's a2 is neutral)
+    line = mean_line(upper)
+    mean = line.get_ydata()
+    a1 = table[table["article_id"] == "a1"]
+    assert mean[0] == pytest.approx((a1["score"] * a1["n_on_target"]).sum() / a1["n_on_target"].sum())
+    carol = table[(table["article_id"] == "a2") & (table["speaker"] == "Carol")]["score"].iat[0]
+    assert pd.isna(mean[1:4]).all() and mean[4] == pytest.approx(carol)  # Carol alone on target on 5 January
+    assert "per day" in line.get_label()
+
+
+def test_over_time_with_one_date_or_some_undated(data):
+    table, _ = data
+    fig = figures.over_time_figure(table.assign(date=pd.Timestamp("2022-01-01")))
+    upper, lower = fig.axes
+    assert len(lower.patches) == 2 and len(mean_line(upper).get_ydata()) == 1
+    assert any("all dated articles fall in one day: no trend to read" in t.get_text() for t in fig.texts)
+    some = table.assign(date=table["date"].where(table["article_id"] != "a2"))
+    fig = figures.over_time_figure(some)
+    assert any("2 statements from 1 undated article not shown" in t.get_text() for t in fig.texts)
 
 
 def test_who_quotes_whom_counts(data):
@@ -175,3 +200,143 @@ def test_point_labels_overlap_neither_each_other_nor_points():
     assert len(boxes) + unnamed == len(rows) and len(boxes) >= 4
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     assert not any(box.contains(x, y) for box in boxes for x, y in points)
+
+
+# At scale: a synthetic corpus of 10,000 articles, 2,000 speakers, 60 organisations, 40 countries, two years.
+
+@pytest.fixture(scope="module")
+def large():
+    from scale_data import synthetic_tables
+
+    return synthetic_tables()
+
+
+def tick_lines(labels):
+    return [line for t in labels for line in t.get_text().split("\n")]
+
+
+def assert_readable(fig):
+    """Everything drawn lies inside the figure, level tick labels overlap no other, size within the caps."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    assert width <= 15 and height <= figures.MAX_HEIGHT + 0.01
+    drawn = fig.get_tightbbox(renderer)
+    assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01 and drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01
+    for ax in fig.axes:
+        for labels in (ax.get_yticklabels(), ax.get_xticklabels()):
+            # Rotated labels' upright boxes overlap whatever the glyphs do: only level ones are compared.
+            boxes = [t.get_window_extent(renderer) for t in labels if t.get_text() and not t.get_rotation()]
+            assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+@pytest.mark.parametrize("top", [5, 20])
+def test_large_speaker_figures_show_the_top_speakers(large, top):
+    table, _ = large
+    n = (table["article_id"] == "*").sum()
+    fig = figures.speaker_stance_figure(table, top=top)
+    assert_readable(fig)
+    ticks = fig.axes[0].get_yticklabels()
+    assert len(ticks) == top
+    assert all(len(line) <= figures.NAME_WIDTH for line in tick_lines(ticks))
+    assert any(f"the {top} speakers with most statements; {n - top} others not shown" in t.get_text()
+               for t in fig.texts)
+    most = table[table["article_id"] == "*"].nlargest(top, "n_statements")["speaker"]
+    assert {t.get_text().split("\n")[0] for t in ticks} == {figures.short(s).split("\n")[0] for s in most}
+    fig = figures.stance_sentiment_figure(table, top=top)
+    assert_readable(fig)
+    ax = fig.axes[0]
+    assert len(ax.texts) - 4 <= top  # point labels, besides the four quadrant captions
+    assert len(ax.collections[0].get_offsets()) == n - top  # grey dots
+    assert any(f"grey dots: {n - top} speakers" in t.get_text() for t in fig.texts)
+
+
+def test_large_top_is_capped_by_the_figure_height(large):
+    table, _ = large
+    fig = figures.speaker_stance_figure(table, top=500)
+    shown = len(fig.axes[0].get_yticklabels())
+    assert 20 < shown < 500 and fig.get_size_inches()[1] <= figures.MAX_HEIGHT
+    fig = figures.group_figure(table, top=100)
+    assert_readable(fig)
+    shown = [len(ax.get_yticklabels()) for ax in fig.axes]
+    assert sum(shown) > 2 * figures.TOP_GROUPS - 2 and min(shown) > 1
+
+
+def test_large_group_figure_shows_top_groups_weighted_by_on_target(large):
+    from analysis.speakers import group_stance
+
+    table, _ = large
+    fig = figures.group_figure(table)
+    assert_readable(fig)
+    for ax, by, total in zip(fig.axes, ("country", "organization"), (41, 61)):  # with '(not stated)'
+        ticks = ax.get_yticklabels()
+        assert len(ticks) == figures.TOP_GROUPS
+        assert all(len(line) <= figures.NAME_WIDTH for line in tick_lines(ticks))
+        assert f"{total - figures.TOP_GROUPS} more not shown" in ax.get_title(loc="left")
+        groups = group_stance(table, by).nlargest(figures.TOP_GROUPS, "n_statements")
+        bars = sorted(p.get_width() for p in ax.patches)
+        assert bars == pytest.approx(sorted(groups["score"]))
+
+
+@pytest.mark.parametrize("days, freq", [(30, "D"), (200, "W"), (730, "M")])
+def test_time_freq_follows_the_span(days, freq):
+    dates = pd.Series(pd.Timestamp("2022-01-01") + pd.to_timedelta([0, days], unit="D"))
+    assert figures.time_freq(dates) == freq
+    assert figures.time_freq(dates, "W") == "W"
+    with pytest.raises(ValueError, match="freq must be one of"):
+        figures.time_freq(dates, "Q")
+
+
+@pytest.mark.parametrize("freq, n_bins", [(None, 24), ("M", 24), ("W", 105)])  # 2022-2023, Monday weeks
+def test_large_over_time_has_one_bar_per_bin(large, freq, n_bins):
+    table, _ = large
+    fig = figures.over_time_figure(table, freq=freq)
+    assert_readable(fig)
+    upper, lower = fig.axes
+    assert len(lower.patches) == 2 * n_bins
+    per_article = table[table["article_id"] != "*"]
+    assert sum(p.get_height() for p in lower.patches) == per_article.dropna(subset=["date"])["n_statements"].sum()
+    undated = per_article[per_article["date"].isna()]
+    assert any(f"{undated['n_statements'].sum()} statements from {undated['article_id'].nunique()} undated"
+               in t.get_text() for t in fig.texts)
+    assert len(mean_line(upper).get_ydata()) == n_bins
+
+
+def test_time_bins_mean_and_bootstrap_interval(large):
+    table, _ = large
+    rows = table[(table["article_id"] != "*")].dropna(subset=["date"])
+    bins = figures.time_bins(rows, "M", n_boot=400)
+    january = rows[rows["date"] < "2022-02-01"]
+    on = january[january["n_on_target"] > 0]
+    assert bins["mean"].iat[0] == pytest.approx(np.average(on["score"], weights=on["n_on_target"]))
+    assert (bins["lo"] <= bins["mean"]).all() and (bins["mean"] <= bins["hi"]).all()
+    assert bins.equals(figures.time_bins(rows, "M", n_boot=400))  # seeded
+    few = figures.time_bins(on.head(12), "M", n_boot=400)
+    assert (few["hi"] - few["lo"]).iat[0] > (bins["hi"] - bins["lo"]).iat[0]  # fewer pairs, wider interval
+    one = figures.time_bins(on.head(1), "D")
+    assert len(one) == 1 and one[["lo", "hi"]].isna().all(axis=None) and one["mean"].iat[0] == on["score"].iat[0]
+
+
+def test_large_who_quotes_whom_keeps_the_most_relayed(large):
+    _, scored = large
+    fig = figures.who_quotes_whom_figure(scored, max_names=12)
+    assert_readable(fig)
+    ax = fig.axes[0]
+    assert ax.images[0].get_array().shape == (12, 12)
+    assert all(len(line) <= 18 for line in tick_lines(ax.get_xticklabels()))
+    assert all(len(line) <= figures.NAME_WIDTH for line in tick_lines(ax.get_yticklabels()))
+    relayed = scored[scored["reported_by"] != ""]
+    assert any(f"{relayed['reported_by'].nunique() - 12} relaying and {relayed['speaker'].nunique() - 12} relayed"
+               in t.get_text() for t in fig.texts)
+
+
+def test_large_render_all_writes_every_file_in_seconds(large, tmp_path):
+    import time
+
+    table, scored = large
+    start = time.perf_counter()
+    paths = figures.render_all(table, scored, tmp_path)
+    seconds = time.perf_counter() - start
+    print(f"render_all, 10,000 articles: {seconds:.1f} s")
+    assert len(paths) == 2 * len(figures.FIGURE_NAMES) + 1 and all(p.stat().st_size > 0 for p in paths)
+    assert seconds < 60  # about 3 s unloaded; tests/benchmarks/bench_figures.py times each figure
