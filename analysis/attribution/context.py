@@ -108,9 +108,9 @@ class Article:
         k = bisect.bisect_right(self.blocked, (pos, float("inf"))) - 1
         return k >= 0 and self.blocked[k][0] <= pos < self.blocked[k][1]
 
-    def _last_statement(self, pos):
-        k = bisect.bisect_left(self.spoken, (pos, -1)) - 1
-        return self.statements[self.spoken[k][1]] if k >= 0 else None
+    def _last_index(self, pos):
+        """Index in ``spoken`` of the last statement starting before ``pos`` (-1: none)."""
+        return bisect.bisect_left(self.spoken, (pos, -1)) - 1
 
     def _overlaps(self, s, e):
         k = bisect.bisect_left(self.claimed, (e, e))

@@ -9,7 +9,7 @@ from .context import Entity, Mention, default_lexicon
 
 def country_of(words, lex=None):
     """Country named by a demonym/short form/country name in ``words`` (the longest
-    one named), else by a seat of government, else ''."""
+    one named), else by a seat of government or a capital, else ''."""
     lex = lex or default_lexicon()
     low = words.lower().replace("the ", "")
     return next((country for pattern, country in lex.COUNTRY_PATTERNS if pattern.search(low)), "")
@@ -244,6 +244,8 @@ def collect_mentions(art, p, doc, base):
         pos = base + doc[i].idx
         if art._blocked(pos):
             continue
+        if doc[i:j].text.lower() in art.lex.CAPITALS and doc[j - 1].text not in art.surnames:
+            label, titled = "GPE", False  # "Berlin had warned ...": the government, whatever spaCy says
         i2, j2 = name_tokens(art, doc, i, j)
         if j2 > i2 and is_person(art, doc, i2, j2, label, titled):
             entity = person(art, doc[i2:j2].text)

@@ -45,7 +45,8 @@ class Lexicon:
         self.ROLE_TERMS = self.ROLE_WORDS | self.ROLE_MODIFIERS
         self.GIVEN_NAMES = self.FEMALE_NAMES | self.MALE_NAMES
         self.CONF = self.CONFIDENCE
-        self.COUNTRY_PATTERNS = _key_patterns(self.COUNTRIES) + _key_patterns(self.INSTITUTION_COUNTRIES)
+        self.COUNTRY_PATTERNS = (_key_patterns(self.COUNTRIES) + _key_patterns(self.INSTITUTION_COUNTRIES)
+                                 + _key_patterns(self.CAPITALS))
 
     def tables(self):
         """The loaded lists and tables (not the derived ones), by lower-case name."""
