@@ -3,7 +3,6 @@ it", "As noted by X, ...", "In his opinion, ...", "..., in her view."."""
 
 import re
 
-from .context import Attribution
 from .coref import speaker_of
 
 # According-to cues: the attribution sits before a comma, or after one at the end.
@@ -68,13 +67,13 @@ def find_according(ctx):
         if not who_tokens:
             continue
         head = min(who_tokens, key=lambda t: len([a for a in t.ancestors if a in who_tokens]))
-        entity, conf, surface = speaker_of(art, doc, p, base, head)
-        if entity is None:
+        who = speaker_of(art, doc, p, base, head)
+        if who.entity is None:
             continue
         cue = re.sub(r"\s+", " ", m.group("cue").lower())
         if m.groupdict().get("verb"):
             cue = f"as {m.group('verb').lower()}"
-        yield Attribution(entity, "according_to", cue, s0 + cs, s0 + ce, conf, surface)
+        yield who.says("according_to", cue, s0 + cs, s0 + ce)
         return
 
 

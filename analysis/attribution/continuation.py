@@ -43,8 +43,9 @@ def find_continuation(art, q):
     last = voice_before(art, q[0])
     if last is not None:
         near = art._sentence(q[0]) - art._sentence(last["start"]) <= 2
-        yield Attribution(last["entity"], "continuation" if near else "direct", "",
-                 q[0] + 1, q[1], art.lex.CONF["continuation_near" if near else "continuation_far"])
+        first, *others = last["group"]  # "X and Y said ...": the quote goes on with both
+        yield Attribution(first, "continuation" if near else "direct", "", q[0] + 1, q[1],
+                          art.lex.CONF["continuation_near" if near else "continuation_far"], also=tuple(others))
 
 
 def settle_pending(art, owner):
@@ -53,8 +54,7 @@ def settle_pending(art, owner):
     else to the previous speaker."""
     for q in art.pending:
         if owner is not None:
-            entity, conf, surface, cue, _verb = owner
-            yield Attribution(entity, "direct", cue, q[0] + 1, q[1], conf * art.lex.CONF["x_pending"], surface)
+            yield owner.speaker.says("direct", owner.cue, q[0] + 1, q[1], art.lex.CONF["x_pending"])
         else:
             yield from find_continuation(art, q)
     art.pending = []
