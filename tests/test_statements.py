@@ -365,3 +365,18 @@ def test_variants_unified_with_aliases(nlp):
     assert statements.set_index("article_id").loc["b"].aliases.tolist() == ["Nikol Pashinian", "CSTO"]
     assert speakers.aliases.map(lambda a: isinstance(a, str)).all()
     assert speakers.groupby(["article_id", "speaker"]).size().max() == 1
+
+
+def test_according_cues_are_matcher_patterns_in_the_lexicon(nlp):
+    from analysis.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert {"CUE", "AS", "AS_VERB", "OPINION"} <= set(lex.ACCORDING_PATTERNS)
+    assert lex.matcher("according_patterns", nlp.vocab) is lex.matcher("according_patterns", nlp.vocab)
+    text = "Per the Ministry of Health, the border will reopen on Monday."
+    before, _ = st.extract_statements(_articles(a=text), nlp=nlp)
+    cue = lex.ACCORDING_PATTERNS["CUE"] + [[{"LOWER": "per"}]]
+    after, _ = st.extract_statements(_articles(a=text), nlp=nlp, lexicon={"according_patterns": {"CUE": cue}})
+    assert before.empty
+    assert after[["speaker", "kind", "cue", "text"]].values.tolist() == [
+        ["Ministry of Health", "according_to", "per", "the border will reopen on Monday"]]

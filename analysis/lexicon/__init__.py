@@ -4,7 +4,8 @@
 entry a line, ``#`` starts a comment) and the tables and numbers (``*.json``;
 a ``_about`` key documents each file) that the rules in ``analysis.attribution``
 read: reporting verbs and nouns, roles, countries, demonyms, given names, and
-the confidence given to each way of finding a speaker.
+the confidence given to each way of finding a speaker, and spaCy ``Matcher``
+patterns (``*_patterns.json``: label -> token patterns; ``Lexicon.matcher``).
 
 ``load_lexicon(extend=None, lang="en") -> Lexicon``: the lists as attributes
 named after their files in upper case (``REPORT_VERBS``, ``COUNTRIES``,
@@ -30,7 +31,22 @@ class Lexicon:
     def __init__(self, tables):
         for name, value in tables.items():
             setattr(self, name.upper(), value)
+        self._matchers = {}
         self._derive()
+
+    def matcher(self, name, vocab):
+        """A spaCy ``Matcher`` over ``vocab`` of the token patterns in table
+        ``name`` (label -> list of patterns, as in ``according_patterns.json``),
+        built once per vocabulary."""
+        built = self._matchers.get(name)
+        if built is None or built[0] is not vocab:
+            from spacy.matcher import Matcher
+
+            matcher = Matcher(vocab)
+            for label, patterns in getattr(self, name.upper()).items():
+                matcher.add(label, patterns)
+            built = self._matchers[name] = (vocab, matcher)
+        return built[1]
 
     def _derive(self):
         settings = self.SETTINGS
