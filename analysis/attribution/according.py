@@ -48,6 +48,13 @@ def find_according(ctx):
 def matches(art, sent):
     """label -> the Spans of sentence ``sent`` its Matcher patterns find, in text order."""
     found = {}
+    words = {t.lower_ for t in sent}
+
+    def may(label):
+        return art.lex.may_match("according_patterns", label, words)
+
+    if not (may("CUE") or may("OPINION") or may("AS") and may("AS_VERB")):
+        return found  # no cue can be there: the Matcher is spared
     for span in art.lex.matcher("according_patterns", sent.doc.vocab)(sent, as_spans=True):
         found.setdefault(span.label_, []).append(span)
     for spans in found.values():

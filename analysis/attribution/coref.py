@@ -280,7 +280,8 @@ def relayed_before(art, pos, token):
     """'the spokesman added' after "..., his spokesman said": the Speaker of the
     latest statement relayed by a spokesperson of that noun, else None."""
     noun = token.lower_
-    for k in range(bisect.bisect_left(art.spoken, (pos, -1)) - 1, max(len(art.spoken) - 10, 0) - 1, -1):
+    last = art._last_index(pos)
+    for k in range(last, max(last - 10, -1), -1):  # the ten statements before, latest first
         st = art.statements[art.spoken[k][1]]
         if noun in st["reported_by"].lower().split():
             return Speaker(st["entity"], art.lex.CONF["spokesperson_again"], "", st["reported_by"])

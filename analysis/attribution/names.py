@@ -2,6 +2,7 @@
 Entity each mention stands for, and the role / organisation / country its
 title gives (``parse_title``)."""
 
+import functools
 import re
 
 from .context import Entity, Mention, default_lexicon
@@ -10,8 +11,12 @@ from .context import Entity, Mention, default_lexicon
 def country_of(words, lex=None):
     """Country named by a demonym/short form/country name in ``words`` (the longest
     one named), else by a seat of government or a capital, else ''."""
-    lex = lex or default_lexicon()
-    low = words.lower().replace("the ", "")
+    return _country_of(words.lower().replace("the ", ""), lex or default_lexicon())
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_of(low, lex):
+    """``country_of`` for lower-case ``low`` (names and titles recur: memoised)."""
     return next((country for pattern, country in lex.COUNTRY_PATTERNS if pattern.search(low)), "")
 
 

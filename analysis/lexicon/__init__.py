@@ -31,22 +31,34 @@ class Lexicon:
     def __init__(self, tables):
         for name, value in tables.items():
             setattr(self, name.upper(), value)
-        self._matchers = {}
+        self._built = {}  # matchers and pattern needs, built from the tables on first use
         self._derive()
 
     def matcher(self, name, vocab):
         """A spaCy ``Matcher`` over ``vocab`` of the token patterns in table
         ``name`` (label -> list of patterns, as in ``according_patterns.json``),
         built once per vocabulary."""
-        built = self._matchers.get(name)
+        built = self._built.get(name)
         if built is None or built[0] is not vocab:
             from spacy.matcher import Matcher
 
             matcher = Matcher(vocab)
             for label, patterns in getattr(self, name.upper()).items():
                 matcher.add(label, patterns)
-            built = self._matchers[name] = (vocab, matcher)
+            built = self._built[name] = (vocab, matcher)
         return built[1]
+
+    def may_match(self, name, label, words):
+        """False when no pattern of ``label`` in table ``name`` can match a text
+        whose lower-case tokens are the set ``words``: each pattern needs one
+        word of each of its required token specs that name words (LOWER).  A
+        cheap test that spares the Matcher most sentences."""
+        key = ("needs", name)
+        needs = self._built.get(key)
+        if needs is None:
+            needs = self._built[key] = {lab: [_required_words(pattern) for pattern in patterns]
+                                        for lab, patterns in getattr(self, name.upper()).items()}
+        return any(all(words & need for need in pattern) for pattern in needs.get(label, ()))
 
     def _derive(self):
         settings = self.SETTINGS
@@ -67,6 +79,20 @@ class Lexicon:
     def tables(self):
         """The loaded lists and tables (not the derived ones), by lower-case name."""
         return {k.lower(): v for k, v in vars(self).items() if k.lower() in _NAMES}
+
+
+def _required_words(pattern):
+    """The word sets a Matcher token pattern requires, one per token spec that
+    must match (no "?" or "*" operator) and names its words by LOWER."""
+    needs = []
+    for spec in pattern:
+        lower = spec.get("LOWER")
+        if spec.get("OP") in ("?", "*") or lower is None:
+            continue
+        words = {lower} if isinstance(lower, str) else set(lower.get("IN", ())) if isinstance(lower, dict) else set()
+        if words:
+            needs.append(frozenset(words))
+    return needs
 
 
 def _key_patterns(table):
