@@ -55,16 +55,19 @@ STATEMENTS = {
     "speaker": "canonical speaker name: a person's full name as the corpus gives it, else an organisation "
                "('White House', no 'the'), else the role words of an unnamed speaker ('official'); spellings of one "
                "name across the corpus are unified ('Pashinian' / 'Pashinyan', 'CSTO' / 'Collective Security Treaty "
-               "Organization'): the form used most, a full name before an acronym",
+               "Organization'): the form used most, a full name before an acronym; a joint subject ('X and Y "
+               "said ...') gives one row per speaker over the same text",
     "aliases": "'; '-joined other surface forms of the speaker in this article (surname, other spellings, "
-               "acronym, pronouns, role nouns such as 'his spokesman'), '' when none",
+               "acronym, pronouns, role nouns such as 'the minister'), '' when none",
     "role": "speaker's role or title when the text gives one, else ''",
     "organization": "speaker's organisation when the text gives one (an organisation speaker's own name), else ''",
     "country": "speaker's country when the text gives one (demonyms mapped: 'US' -> 'United States'), else ''",
     "kind": "direct (quoted words) | indirect (reported clause) | according_to ('according to X', 'as X put it') "
             "| pullquote (corpus pull-quote) | continuation (unattributed quote going on with the previous speaker)",
     "cue": "reporting verb or phrase ('said', 'according to', 'quoted', ...)",
-    "reported_by": "who relays the words in nested attribution ('A quoted B ...' -> A), else ''",
+    "reported_by": "who relays the words: A in nested attribution ('A quoted B ...'), the spokesperson of "
+                   "words said for the speaker ('X has called on ..., his spokesman said' -> \"X's spokesman\"; "
+                   "a named spokesperson by name), else ''",
     "text": "what was said: the quoted words without their marks, or the reported clause; "
             "equals articles.text[start:end]",
     "start": "offset of the statement in articles.text",

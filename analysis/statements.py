@@ -21,13 +21,18 @@ each yielding ``Attribution`` records that the driver records in order:
                       verb ('X called it “a farce”', ", calling it 'ungrateful'")
                       or a colon ('X disagreed: “...”');
 * ``continuation`` -- an unattributed quote right after a statement goes on with
-                      its speaker; a quote left open at a paragraph's end goes to
-                      the speaker named in the next paragraph's quote;
+                      its speaker (passing over a country's reported words: the
+                      quote is the leader's, not the "Russian Federation"'s); a
+                      quote left open at a paragraph's end goes to the speaker
+                      named in the next paragraph's quote;
 * ``pullquote``    -- quotes the corpus stage found glued to their credit.
 
 Speakers (``names``, ``coref``) are persons (named entities and title patterns),
 organisations, pronouns and role nouns resolved to the most recent compatible
-person, spokespersons resolved to whom they speak for ("his spokesman"),
+person, spokespersons resolved to whom they speak for ("Guterres has called on
+..., his spokesman said": Guterres's words, ``reported_by`` "Antonio Guterres's
+spokesman"; a named spokesperson by name), joint subjects one statement per
+speaker over the same words ("X and Y said ...", "according to X and Y"),
 unnamed officials to the institution named with them ("a UK Foreign Office
 official"), and unnamed groups by their description ("Treasury officials").
 Names are made canonical per article ("Zakharova" -> "Maria Zakharova") and then

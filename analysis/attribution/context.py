@@ -22,7 +22,8 @@ def default_lexicon():
 
 
 class Attribution(NamedTuple):
-    """A statement found by a rule: ``entity`` said article text[start:end]."""
+    """A statement found by a rule: ``entity`` said article text[start:end]
+    (and so did each entity of ``also``: a joint statement, "X and Y said")."""
     entity: "Entity"
     kind: str  # direct | indirect | according_to | pullquote | continuation
     cue: str
@@ -31,14 +32,45 @@ class Attribution(NamedTuple):
     confidence: float
     surface: str = ""  # the words that named the speaker here ('she', 'the minister')
     reported_by: str = ""
+    also: tuple = ()
+
+
+class Speaker(NamedTuple):
+    """Whom the subject of a reporting clause stands for (``coref.speaker_of``):
+    ``entity`` (None: nobody), how sure (``conf``), the words that named them
+    (``surface``), the spokesperson who relayed the words ("his spokesman said"
+    -> ``relay``), and the further speakers of a joint subject ("X and Y said"
+    -> ``also``)."""
+    entity: "Entity | None"
+    conf: float
+    surface: str = ""
+    relay: str = ""
+    also: tuple = ()
+
+    def says(self, kind, cue, start, end, factor=1.0, reported_by=None):
+        """The Attribution of article text[start:end] to this speaker, its
+        confidence times ``factor``, ``reported_by`` its relay unless given."""
+        return Attribution(self.entity, kind, cue, start, end, self.conf * factor, self.surface,
+                           self.relay if reported_by is None else reported_by, self.also)
+
+
+NOBODY = Speaker(None, 0.0)
+
+
+class Owner(NamedTuple):
+    """A quote credited by a verb, which the direct family turns into a statement:
+    the ``speaker``, the ``cue`` word and the ``verb`` token."""
+    speaker: Speaker
+    cue: str
+    verb: object
 
 
 class Context(NamedTuple):
     """Where a rule looks: paragraph ``p`` of ``art`` parsed as ``doc`` (article
     offset ``base``), one of its sentences ``sent`` (None for paragraph-wide
     rules), its quotations as article offsets (``quotes``) and token ranges
-    (``qtok``), and ``quote_owner``: quote -> (entity, conf, surface, cue, verb)
-    for quotes a verb has credited and the direct family turns into statements."""
+    (``qtok``), and ``quote_owner``: quote -> ``Owner`` for quotes a verb has
+    credited and the direct family turns into statements."""
     art: "Article"
     p: int
     doc: object
@@ -108,17 +140,18 @@ class Article:
         k = bisect.bisect_right(self.blocked, (pos, float("inf"))) - 1
         return k >= 0 and self.blocked[k][0] <= pos < self.blocked[k][1]
 
-    def _last_statement(self, pos):
-        k = bisect.bisect_left(self.spoken, (pos, -1)) - 1
-        return self.statements[self.spoken[k][1]] if k >= 0 else None
+    def _last_index(self, pos):
+        """Index in ``spoken`` of the last statement starting before ``pos`` (-1: none)."""
+        return bisect.bisect_left(self.spoken, (pos, -1)) - 1
 
     def _overlaps(self, s, e):
         k = bisect.bisect_left(self.claimed, (e, e))
         return any(cs < e and s < ce for cs, ce in self.claimed[max(k - 1, 0):k + 1])
 
-    def add(self, entity, kind, cue, s, e, conf, surface="", reported_by=""):
-        """Record a statement over article text[s:e] (trimmed) for ``entity``;
-        False when it is too short, blocked or overlaps one recorded before."""
+    def add(self, entity, kind, cue, s, e, conf, surface="", reported_by="", also=()):
+        """Record a statement over article text[s:e] (trimmed) for ``entity``, and
+        the same words for each entity of ``also`` (a joint statement); False when
+        it is too short, blocked or overlaps one recorded before."""
         while s < e and (self.text[s].isspace() or self.text[s] in ",;:—–-"):
             s += 1
         while e > s and (self.text[e - 1].isspace() or self.text[e - 1] in ",;:—–-" or
@@ -129,9 +162,11 @@ class Article:
         if surface and surface != entity.name:
             entity.aliases.add(surface)
         bisect.insort(self.claimed, (s, e))
-        bisect.insort(self.spoken, (s, len(self.statements)))
-        self.statements.append(dict(entity=entity, kind=kind, cue=cue, start=s, end=e,
-                                    confidence=round(conf, 2), reported_by=reported_by))
+        group = (entity, *(x for x in also if x is not entity))
+        for who in group:
+            bisect.insort(self.spoken, (s, len(self.statements)))
+            self.statements.append(dict(entity=who, kind=kind, cue=cue, start=s, end=e, confidence=round(conf, 2),
+                                        reported_by=reported_by, group=group))
         return True
 
     def _sentence(self, pos):

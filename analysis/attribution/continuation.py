@@ -1,17 +1,51 @@
 """Unattributed quotes that go on with the speaker before them, and quotes left
-open at a paragraph's end (the multi-paragraph convention)."""
+open at a paragraph's end (the multi-paragraph convention).
+
+A quote goes on with a voice, never with a country: in '“...,” Putin said. The
+Russian Federation has long insisted that ... “We threaten no one.”' the last
+quote is Putin's, although the country's reported words stand in between."""
 
 from .context import Attribution
 
 
+def is_state(art, entity):
+    """True for a country or its capital standing for its government ("Russian
+    Federation", "Republic of Kazakhstan", "Moscow"): an organisation that spaCy
+    labels a place, or whose name is a country word and state words
+    (``art.lex.STATE_WORDS``) only."""
+    if entity.kind != "org":
+        return False
+    if entity.label == "GPE":
+        return True
+    words = entity.name.lower().split()
+    return any(w in art.lex.COUNTRIES for w in words) and all(
+        w in art.lex.COUNTRIES or w in art.lex.STATE_WORDS for w in words)
+
+
+def voice_before(art, pos):
+    """The statement an unattributed quote at ``pos`` goes on from: the last one
+    before it, passing over a state's reported (not quoted) words to the speaker
+    quoted before them; None when there is none."""
+    k = art._last_index(pos)
+    last = art.statements[art.spoken[k][1]] if k >= 0 else None
+    while k >= 0:
+        st = art.statements[art.spoken[k][1]]
+        if st["kind"] == "direct" or not is_state(art, st["entity"]):
+            return st
+        k -= 1
+    return last
+
+
 def find_continuation(art, q):
     """Give the unattributed quote ``q`` to the speaker of the statement
-    before it: a continuation when close, a weaker direct quote when not."""
-    last = art._last_statement(q[0])
+    before it (``voice_before``): a continuation when close, a weaker direct
+    quote when not."""
+    last = voice_before(art, q[0])
     if last is not None:
         near = art._sentence(q[0]) - art._sentence(last["start"]) <= 2
-        yield Attribution(last["entity"], "continuation" if near else "direct", "",
-                 q[0] + 1, q[1], art.lex.CONF["continuation_near" if near else "continuation_far"])
+        first, *others = last["group"]  # "X and Y said ...": the quote goes on with both
+        yield Attribution(first, "continuation" if near else "direct", "", q[0] + 1, q[1],
+                          art.lex.CONF["continuation_near" if near else "continuation_far"], also=tuple(others))
 
 
 def settle_pending(art, owner):
@@ -20,8 +54,7 @@ def settle_pending(art, owner):
     else to the previous speaker."""
     for q in art.pending:
         if owner is not None:
-            entity, conf, surface, cue, _verb = owner
-            yield Attribution(entity, "direct", cue, q[0] + 1, q[1], conf * art.lex.CONF["x_pending"], surface)
+            yield owner.speaker.says("direct", owner.cue, q[0] + 1, q[1], art.lex.CONF["x_pending"])
         else:
             yield from find_continuation(art, q)
     art.pending = []

@@ -6,7 +6,7 @@ organisation referred back to ("the company", "the administration")."""
 import bisect
 import re
 
-from .context import Entity
+from .context import NOBODY, Entity, Speaker
 from .names import name_gender, org, person
 
 
@@ -90,68 +90,154 @@ def mention_at(art, doc, p, token):
 
 
 def speaker_of(art, doc, p, base, token, exclude=None):
-    """Entity for the subject/agent token ``token`` -> (Entity, conf, surface)."""
-    pos = base + token.idx
+    """The ``Speaker`` the subject/agent token ``token`` stands for (see
+    ``one_speaker``); a subject that joins names ("Lena Fischer and Omar Haddad
+    said", "according to the UN and the EU") is a joint Speaker, the first name
+    its ``entity`` and the others ``also``."""
     if token.lower_ in ("who", "that") and token.head.dep_ == "relcl":
         token = token.head.head
+    parts = conjuncts(art, doc, p, token)
+    if len(parts) > 1:
+        found = [one_speaker(art, doc, p, base, t, exclude) for t in parts]
+        entities = []
+        for who in found:
+            if who.entity is not None and who.entity not in entities:
+                entities.append(who.entity)
+        if len(entities) == len(found):
+            return found[0]._replace(conf=min(who.conf for who in found), also=tuple(entities[1:]))
+    return one_speaker(art, doc, p, base, token, exclude)
+
+
+def conjuncts(art, doc, p, token):
+    """Head tokens of the parts of a subject that joins names with 'and' or
+    commas ("Health Minister Lena Fischer and Finance Minister Omar Haddad",
+    "Britain, France and Germany", "the governor and the state police"), one
+    per part, when every part holds a name, a group or a role noun and no split
+    falls inside a name ("Ministry of Trade and Industry"); else
+    [token].  Clauses and prepositional phrases hung on the subject are not
+    searched ("officials from France and Germany" is one group)."""
+    skip = set()
+    for t in token.subtree:
+        if t.i != token.i and t.dep_ in ("relcl", "acl", "prep", "advcl", "ccomp", "parataxis"):
+            skip.update(x.i for x in t.subtree)
+    starts = sorted(t.left_edge.i for t in token.subtree if t.dep_ == "conj" and t.i not in skip)
+    if not starts:
+        return [token]
+    mentions = art.mentions.get(p, [])
+    if any(m.i < s < m.j for m in mentions for s in starts):
+        return [token]
+    bounds = [token.left_edge.i, *starts, token.right_edge.i + 1]
+    heads = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = [t for t in doc[a:b] if t.i not in skip and not t.is_punct and t.dep_ != "cc"]
+        if not piece:
+            return [token]
+        inside = {t.i for t in piece}
+        head = max(piece, key=lambda t: len(inside.intersection(x.i for x in t.subtree)))
+        if not any(a <= m.i and m.j <= b for m in mentions) and \
+                head.lemma_.lower() not in art.lex.GROUP_NOUNS and head.lower_ not in art.lex.ROLE_WORDS:
+            return [token]  # "Smith and his wife": a part that is neither a name, a group nor a role
+        heads.append(head)
+    return heads
+
+
+def one_speaker(art, doc, p, base, token, exclude=None):
+    """The ``Speaker`` of one subject/agent token: a pronoun resolved, a named
+    person or organisation, a spokesperson's principal ("his spokesman said":
+    the spokesperson is the ``relay``), a role noun resolved to a person seen
+    before, a group, or a proper noun the name finder missed."""
+    pos = base + token.idx
     low = token.lower_
     if low in art.lex.SKIP_SUBJECTS:
-        return None, 0.0, ""
+        return NOBODY
     if low in art.lex.PRONOUN_GENDER or low in art.lex.PLURAL_PRONOUNS or low == "it":
         e, conf = resolve_pronoun(art, low, pos, p, exclude)
         surface = low
         if e is not None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("himself", "herself"):
             surface = doc[token.i:token.i + 2].text
-        return e, conf, surface
+        k = art._last_index(pos)
+        group = art.statements[art.spoken[k][1]]["group"] if k >= 0 else ()
+        if low in art.lex.PLURAL_PRONOUNS and e in group:  # "X and Y said ... they added": both
+            return Speaker(group[0], conf, "", also=group[1:])
+        return Speaker(e, conf, surface)
     m = mention_at(art, doc, p, token)
     # a singular role noun stands for one person; plural ones ("officials") are groups
     role_head = (low in art.lex.ROLE_WORDS or token.lemma_.lower() in art.lex.ROLE_WORDS) and token.tag_ != "NNS"
+    det = [c for c in token.children if c.dep_ in ("det", "poss")]
+    principal = speaks_for(art, doc, p, base, token, exclude) if role_head and det and det[0].lower_ != "the" \
+        else None
+    if principal is not None:  # "his spokesman (Stephane Dujarric)", "a spokeswoman for the ministry"
+        named = m is not None and m.entity.kind == "person" and m.entity is not principal[0]
+        return Speaker(principal[0], principal[1], "", m.entity.name if named else relay_phrase(token, principal[0]))
+    again = relayed_before(art, pos, token) if role_head and m is None and token.lemma_.lower() in \
+        art.lex.SPOKESPERSONS and [d.lower_ for d in det] == ["the"] else None
+    if again is not None:
+        return again
     if m is not None and m.entity.kind == "org" and token.tag_ == "NNS" and \
             token.lemma_.lower() in art.lex.PEOPLE_GROUPS and m.i != token.i:
         m = None  # "Treasury officials", "health officials in Romania": a described group
     if m is not None and (m.entity.kind == "person" or not role_head and not any(
             mm.entity.kind == "person" and mm.i >= token.left_edge.i and mm.j <= token.right_edge.i + 1
             for mm in art.mentions.get(p, []))):
-        return m.entity, art.lex.CONF["named_person" if m.entity.kind == "person" else "named_org"], m.surface
+        return Speaker(m.entity, art.lex.CONF["named_person" if m.entity.kind == "person" else "named_org"],
+                       m.surface)
     np_tokens = [t for t in token.subtree
                  if t.i <= token.i or t.dep_ in ("prep", "pobj", "det", "compound", "amod")]
     phrase = doc[min(t.i for t in np_tokens):max(t.i for t in np_tokens) + 1].text
     if role_head:
-        det = [c for c in token.children if c.dep_ in ("det", "poss")]
-        principal = speaks_for(art, doc, p, base, token, exclude) if det and det[0].lower_ != "the" else None
-        if principal is not None:  # "his spokesman", "a spokeswoman for the ministry"
-            return principal[0], principal[1], phrase
         if det and det[0].lower_ in ("a", "an"):
             return indefinite_role(art, doc, p, pos, token, phrase)
         e, conf = resolve_role(art, phrase, pos, p)
         if e is None and m is not None:
-            return m.entity, art.lex.CONF["role_named_in_phrase"], m.surface
+            return Speaker(m.entity, art.lex.CONF["role_named_in_phrase"], m.surface)
         if e is None:  # nobody named fits: an unnamed speaker ("the official")
             name = role_phrase(art, token)
             entity = art.entities.setdefault("role:" + name.lower(), Entity(name, "person"))
-            return entity, art.lex.CONF["unnamed_role"], name
-        return e, conf, phrase
+            return Speaker(entity, art.lex.CONF["unnamed_role"], name)
+        return Speaker(e, conf, phrase)
     if token.lemma_.lower() in art.lex.GROUP_NOUNS or low in art.lex.GROUP_NOUNS:
-        name = re.sub(r"^(the|a|an|some|many|several)\s+", "", group_phrase(art, token), flags=re.I)
-        named = resolve_org_anaphor(art, token, pos)
-        if named is not None:
-            return named, art.lex.CONF["org_anaphor"], name
-        if " " not in name:  # bare "protesters": the group the article described before
-            described = [e for e in art.entities.values() if e.kind == "org" and e.last < pos
-                         and e.name.lower().endswith(" " + name.lower()) and e.name[:1].isupper()]
-            if described:
-                return max(described, key=lambda e: e.last), art.lex.CONF["described_group"], name
-        key = "org:" + name.lower()
-        entity = art.entities.setdefault(key, Entity(name, "org"))
-        entity.last = max(entity.last, pos)
-        if name[:1].isupper() or name.lower() in art.lex.ORG_WORDS:  # "Police", "Kazakh protesters"
-            bisect.insort(entity.positions, pos)
-        return entity, art.lex.CONF["group"], name
-    if low in art.lex.COUNTRIES:  # a demonym or country word alone is never a speaker
-        return None, 0.0, ""
+        return group_speaker(art, token, pos)
     if token.pos_ == "PROPN" and token.text[:1].isupper() and low not in art.lex.COUNTRIES:
         return unlisted_name(art, token, pos)
-    return None, 0.0, ""
+    return NOBODY  # a demonym or country word alone is never a speaker
+
+
+def group_speaker(art, token, pos):
+    """A group noun ("protesters", "Treasury officials", "the company") -> the
+    organisation it refers back to, the group the article described before, or
+    the described group itself."""
+    name = re.sub(r"^(the|a|an|some|many|several)\s+", "", group_phrase(art, token), flags=re.I)
+    named = resolve_org_anaphor(art, token, pos)
+    if named is not None:
+        return Speaker(named, art.lex.CONF["org_anaphor"], name)
+    if " " not in name:  # bare "protesters": the group the article described before
+        described = [e for e in art.entities.values() if e.kind == "org" and e.last < pos
+                     and e.name.lower().endswith(" " + name.lower()) and e.name[:1].isupper()]
+        if described:
+            return Speaker(max(described, key=lambda e: e.last), art.lex.CONF["described_group"], name)
+    key = "org:" + name.lower()
+    entity = art.entities.setdefault(key, Entity(name, "org"))
+    entity.last = max(entity.last, pos)
+    if name[:1].isupper() or name.lower() in art.lex.ORG_WORDS:  # "Police", "Kazakh protesters"
+        bisect.insort(entity.positions, pos)
+    return Speaker(entity, art.lex.CONF["group"], name)
+
+
+def relay_phrase(token, principal):
+    """How an unnamed spokesperson is written in ``reported_by``: 'his spokesman'
+    -> "Antonio Guterres's spokesman", 'a spokeswoman for the ministry' ->
+    'spokeswoman for the ministry'."""
+    doc = token.doc
+    right = token.i + 1
+    for c in token.rights:
+        if c.dep_ == "prep" and c.lower_ in ("for", "of", "to") and c.i == right:
+            right = c.right_edge.i + 1
+    left = [t for t in doc[token.left_edge.i:token.i + 1] if t.dep_ not in ("det", "punct")]
+    text = " ".join([t.text for t in left if not (t.dep_ == "poss" and t.pos_ == "PRON")] +
+                    [doc[token.i + 1:right].text] * (right > token.i + 1))
+    if any(t.dep_ == "poss" and t.pos_ == "PRON" for t in left):  # "his" stood for the principal
+        text = f"{principal.name}'s {text}"
+    return text
 
 
 def speaks_for(art, doc, p, base, token, exclude=None):
@@ -160,15 +246,15 @@ def speaks_for(art, doc, p, base, token, exclude=None):
     if token.lemma_.lower() not in art.lex.SPOKESPERSONS:
         return None
     for c in token.children:
-        if c.dep_ == "poss":
-            target = c
+        if c.dep_ == "poss":  # "Guterres has called on ..., his spokesman said": the clause's subject
+            target = (reported_subject(art, p, token) if c.pos_ == "PRON" else None) or c
         elif c.dep_ == "prep" and c.lower_ in ("for", "of"):
             target = next((g for g in c.children if g.dep_ == "pobj"), None)
         else:
             target = None
         if target is None:
             continue
-        entity, conf, _ = speaker_of(art, doc, p, base, target, exclude)
+        entity, conf = speaker_of(art, doc, p, base, target, exclude)[:2]
         if entity is None:  # "a spokesperson for the force"
             entity, conf = resolve_org_anaphor(art, target, base + target.idx), art.lex.CONF["org_anaphor"]
         if entity is not None:
@@ -176,24 +262,51 @@ def speaks_for(art, doc, p, base, token, exclude=None):
     return None
 
 
+def reported_subject(art, p, token):
+    """The named subject of the clause that spokesperson ``token`` reports
+    ("Guterres has called on ..., his spokesman said" -> Guterres), else None."""
+    if token.dep_ != "nsubj":
+        return None
+    for c in token.head.children:
+        if c.dep_ in ("ccomp", "parataxis"):
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            m = mention_at(art, token.doc, p, subj) if subj is not None else None
+            if m is not None and m.entity.label != "GPE":
+                return subj
+    return None
+
+
+def relayed_before(art, pos, token):
+    """'the spokesman added' after "..., his spokesman said": the Speaker of the
+    latest statement relayed by a spokesperson of that noun, else None."""
+    noun = token.lower_
+    last = art._last_index(pos)
+    for k in range(last, max(last - 10, -1), -1):  # the ten statements before, latest first
+        st = art.statements[art.spoken[k][1]]
+        if noun in st["reported_by"].lower().split():
+            return Speaker(st["entity"], art.lex.CONF["spokesperson_again"], "", st["reported_by"])
+    return None
+
+
 def indefinite_role(art, doc, p, pos, token, phrase):
     """'an official', 'a UK Foreign Office official', 'a senior Kazakh official'
-    -> (Entity, conf, surface): the organisation named in the phrase, else the
+    -> Speaker: the organisation named in the phrase, else the
     organisation named just before in the paragraph, else the described role."""
     lo, hi = token.left_edge.i, token.right_edge.i
     orgs = [mm for mm in art.mentions.get(p, []) if mm.entity.kind == "org" and lo <= mm.i <= hi
             and mm.entity.label != "GPE"]
     if orgs:
-        return orgs[0].entity, art.lex.CONF["org_in_role_phrase"], phrase
+        return Speaker(orgs[0].entity, art.lex.CONF["org_in_role_phrase"], phrase)
     name = role_phrase(art, token)
     if " " not in name:  # a bare "official": the institution the paragraph names before
         before = [mm.entity for mm in art.mentions.get(p, []) if mm.entity.kind == "org"
                   and mm.pos < pos and mm.entity.label not in ("GPE", "NORP")]
         if before:
-            return before[-1], art.lex.CONF["org_named_before_role"], phrase
+            return Speaker(before[-1], art.lex.CONF["org_named_before_role"], phrase)
     if doc[lo:hi + 1].text.lower() in art.lex.COUNTRIES:
-        return None, 0.0, ""
-    return art.entities.setdefault("role:" + name.lower(), Entity(name, "person")), art.lex.CONF["unnamed_role"], name
+        return NOBODY
+    entity = art.entities.setdefault("role:" + name.lower(), Entity(name, "person"))
+    return Speaker(entity, art.lex.CONF["unnamed_role"], name)
 
 
 def group_phrase(art, token):
@@ -210,7 +323,7 @@ def group_phrase(art, token):
 def unlisted_name(art, token, pos):
     """A proper noun the name finder missed, used as the subject of a
     reporting verb ("Trump wrote ..."): a person, or an organisation when
-    its words say so -> (Entity, conf, surface)."""
+    its words say so -> Speaker."""
     left = min([c.i for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"] + [token.i])
     span = token.doc[left:token.i + 1]
     if any(t.lower_ in art.lex.ORG_WORDS for t in span):
@@ -220,7 +333,7 @@ def unlisted_name(art, token, pos):
         entity.gender = entity.gender or name_gender(entity.name, art.lex)
     bisect.insort(entity.positions, pos)
     entity.last = max(entity.last, pos)
-    return entity, art.lex.CONF["unlisted_name"], span.text
+    return Speaker(entity, art.lex.CONF["unlisted_name"], span.text)
 
 
 def role_phrase(art, token):

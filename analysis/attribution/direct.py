@@ -4,7 +4,7 @@ a reporting verb, a labelling verb ('called it “a farce”') or a colon
 
 import re
 
-from .context import Attribution
+from .context import NOBODY, Owner
 from .continuation import find_continuation
 from .coref import speaker_of
 from .syntax import subject
@@ -28,17 +28,16 @@ def label_quotes(ctx, verb):
         m = ASCII_LABEL.search(span)
         if m:
             subj = subject(art, verb)
-            entity, conf, surface = speaker_of(art, doc, p, base, subj) if subj is not None else (None, 0, "")
-            if entity is not None:
-                return [Attribution(entity, "direct", verb.text.lower(), s0 + m.start(1), s0 + m.end(1), conf,
-                                    surface)]
+            who = speaker_of(art, doc, p, base, subj) if subj is not None else NOBODY
+            if who.entity is not None:
+                return [who.says("direct", verb.text.lower(), s0 + m.start(1), s0 + m.end(1))]
         return None
     subj = subject(art, verb, {k for a, b in qtok for k in range(a, b)}) if mine else None
-    entity, conf, surface = speaker_of(art, doc, p, base, subj) if subj is not None else (None, 0, "")
-    if entity is None:
+    who = speaker_of(art, doc, p, base, subj) if subj is not None else NOBODY
+    if who.entity is None:
         return None
     for q in mine:
-        quote_owner.setdefault(q, (entity, conf, surface, verb.text.lower(), verb))
+        quote_owner.setdefault(q, Owner(who, verb.text.lower(), verb))
     return []
 
 
@@ -55,9 +54,9 @@ def colon_quotes(ctx):
         subj = subject(art, verb, quoted) if verb.pos_ in ("VERB", "AUX") else None
         if subj is None:
             continue
-        entity, conf, surface = speaker_of(art, doc, p, base, subj)
-        if entity is not None:
-            quote_owner[q] = (entity, conf * art.lex.CONF["x_colon"], surface, verb.text.lower(), verb)
+        who = speaker_of(art, doc, p, base, subj)
+        if who.entity is not None:
+            quote_owner[q] = Owner(who._replace(conf=who.conf * art.lex.CONF["x_colon"]), verb.text.lower(), verb)
 
 
 def find_direct(ctx):
@@ -78,10 +77,9 @@ def find_direct(ctx):
             else:
                 yield from find_continuation(art, q)
             continue
-        entity, conf, surface, cue, verb = owner
-        if scare_quote(art, q) and verb.lemma_ not in art.lex.LABEL_VERBS:
+        if scare_quote(art, q) and owner.verb.lemma_ not in art.lex.LABEL_VERBS:
             continue  # scare quotes ("occupation") are not statements
-        yield Attribution(entity, "direct", cue, qs + 1, qe, conf, surface)
+        yield owner.speaker.says("direct", owner.cue, qs + 1, qe)
 
 
 def scare_quote(art, q):

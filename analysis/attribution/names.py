@@ -2,6 +2,7 @@
 Entity each mention stands for, and the role / organisation / country its
 title gives (``parse_title``)."""
 
+import functools
 import re
 
 from .context import Entity, Mention, default_lexicon
@@ -9,9 +10,13 @@ from .context import Entity, Mention, default_lexicon
 
 def country_of(words, lex=None):
     """Country named by a demonym/short form/country name in ``words`` (the longest
-    one named), else by a seat of government, else ''."""
-    lex = lex or default_lexicon()
-    low = words.lower().replace("the ", "")
+    one named), else by a seat of government or a capital, else ''."""
+    return _country_of(words.lower().replace("the ", ""), lex or default_lexicon())
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_of(low, lex):
+    """``country_of`` for lower-case ``low`` (names and titles recur: memoised)."""
     return next((country for pattern, country in lex.COUNTRY_PATTERNS if pattern.search(low)), "")
 
 
@@ -244,6 +249,8 @@ def collect_mentions(art, p, doc, base):
         pos = base + doc[i].idx
         if art._blocked(pos):
             continue
+        if doc[i:j].text.lower() in art.lex.CAPITALS and doc[j - 1].text not in art.surnames:
+            label, titled = "GPE", False  # "Berlin had warned ...": the government, whatever spaCy says
         i2, j2 = name_tokens(art, doc, i, j)
         if j2 > i2 and is_person(art, doc, i2, j2, label, titled):
             entity = person(art, doc[i2:j2].text)

@@ -1,6 +1,5 @@
 """Nested attribution: "A quoted B as saying X" -> X is B's, relayed by A."""
 
-from .context import Attribution
 from .coref import speaker_of
 from .syntax import content
 
@@ -9,21 +8,21 @@ def find_nested(ctx, verb, subj):
     """'A quoted B as saying (that) X' / 'A cited B ...' -> X is B's, relayed by A
     (``verb``: quote / cite / recall, ``subj``: its subject token)."""
     art, p, doc, base = ctx.art, ctx.p, ctx.doc, ctx.base
-    relay, _, _ = speaker_of(art, doc, p, base, subj)
+    relay = speaker_of(art, doc, p, base, subj).entity
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
     if obj is not None and obj.dep_ == "nsubjpass":
         relay = None
         for c in verb.children:
             if c.dep_ == "agent":
-                relay = next((speaker_of(art, doc, p, base, g)[0] for g in c.children), None)
+                relay = next((speaker_of(art, doc, p, base, g).entity for g in c.children), None)
     if obj is None:
         return
     owner_tok = obj
     poss = [c for c in obj.children if c.dep_ == "poss"]
     if poss and obj.lemma_ in ("word", "statement", "remark", "comment"):
         owner_tok = poss[0]
-    entity, conf, surface = speaker_of(art, doc, p, base, owner_tok, exclude=relay)
-    if entity is None:
+    who = speaker_of(art, doc, p, base, owner_tok, exclude=relay)
+    if who.entity is None:
         return
     saying = next((t for t in verb.subtree if t.lemma_ in art.lex.REPORT_VERBS and t.i > verb.i), None)
     if saying is not None:
@@ -34,5 +33,5 @@ def find_nested(ctx, verb, subj):
     if span is None:
         return
     cs, ce = base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1])
-    yield Attribution(entity, "indirect", verb.text.lower(), cs, ce, conf * art.lex.CONF["x_nested"], surface,
-             reported_by=relay.name if relay is not None else "")
+    yield who.says("indirect", verb.text.lower(), cs, ce, art.lex.CONF["x_nested"],
+                   reported_by=relay.name if relay is not None else who.relay)

@@ -3,7 +3,7 @@ that ...", "X urged Y to ...", "X criticized the decision"), "X's view is ...",
 parenthetical attribution ("Order, the authorities affirm, was restored") and
 "This was stated by X" (the sentence before)."""
 
-from .context import Attribution
+from .context import Owner
 from .coref import speaker_of
 from .direct import label_quotes, scare_quote
 from .nested import find_nested
@@ -53,8 +53,8 @@ def report_verb(ctx, verb):
         return
     if verb.lemma_ not in art.lex.REPORT_VERBS:
         return
-    entity, conf, surface = speaker_of(art, doc, p, base, subj)
-    if entity is None:
+    who = speaker_of(art, doc, p, base, subj)
+    if who.entity is None:
         return
     span = content(art, doc, verb)
     cue = verb.text.lower() + (" out" if verb.lemma_ == "point" else "")
@@ -64,18 +64,18 @@ def report_verb(ctx, verb):
         covered = sum(q[1] - q[0] for q in inner)
         if inner and covered >= 0.6 * (ce - cs) and not all(map(lambda q: scare_quote(art, q), inner)):
             for q in inner:  # the clause is the quote: report it as direct
-                quote_owner.setdefault(q, (entity, conf, surface, cue, verb))
+                quote_owner.setdefault(q, Owner(who, cue, verb))
         elif not any(q[0] <= cs and ce <= q[1] for q in quotes):
-            yield Attribution(entity, "indirect", cue, cs, ce, conf, surface)
+            yield who.says("indirect", cue, cs, ce)
             return
     if span is None and refers_back(art, verb):
-        yield from previous_sentence(art, (entity, conf, surface, cue, verb), quotes, quote_owner)
+        yield from previous_sentence(art, Owner(who, cue, verb), quotes, quote_owner)
         return
     # no clause of its own: the verb credits the quotes of its sentence
     for q in quotes:
         if sent.start_char + base - 2 <= q[0] <= base + sent.end_char or \
                 q[0] <= base + sent.start_char < q[1]:
-            quote_owner.setdefault(q, (entity, conf, surface, cue, verb))
+            quote_owner.setdefault(q, Owner(who, cue, verb))
 
 
 def find_position(ctx):
@@ -88,10 +88,10 @@ def find_position(ctx):
         rest = [x for x in sent if x.i > t.head.i and not (x.i == t.head.i + 1 and x.lower_ == "that")]
         while rest and rest[-1].is_punct:
             rest.pop()
-        entity, conf, surface = speaker_of(art, doc, p, base, poss[0])
-        if rest and entity is not None:
-            yield Attribution(entity, "indirect", f"{t.text.lower()} {t.head.text.lower()}",
-                     base + rest[0].idx, base + rest[-1].idx + len(rest[-1]), conf, surface)
+        who = speaker_of(art, doc, p, base, poss[0])
+        if rest and who.entity is not None:
+            yield who.says("indirect", f"{t.text.lower()} {t.head.text.lower()}",
+                           base + rest[0].idx, base + rest[-1].idx + len(rest[-1]))
 
 
 def find_parenthetical(ctx):
@@ -107,17 +107,17 @@ def find_parenthetical(ctx):
         if subj is None or subj.left_edge.i - 1 < sent.start + 1 or doc[subj.left_edge.i - 1].text != "," \
                 or any(x.is_punct for x in doc[subj.left_edge.i:t.i]):
             continue
-        entity, conf, surface = speaker_of(art, doc, p, base, subj)
-        if entity is not None:
+        who = speaker_of(art, doc, p, base, subj)
+        if who.entity is not None:
             last = sent[-1] if not sent[-1].is_punct else doc[sent.end - 2]
-            yield Attribution(entity, "indirect", t.text.lower(), base + sent.start_char,
-                     base + last.idx + len(last), conf * art.lex.CONF["x_parenthetical"], surface)
+            yield who.says("indirect", t.text.lower(), base + sent.start_char, base + last.idx + len(last),
+                           art.lex.CONF["x_parenthetical"])
             return
 
 
 def previous_sentence(art, owner, quotes, quote_owner):
-    """Credit the sentence before the current one to ``owner`` (a quote_owner
-    tuple): its quotation when it is one, else an indirect statement."""
+    """Credit the sentence before the current one to ``owner`` (an ``Owner``):
+    its quotation when it is one, else an indirect statement."""
     if art.previous is None:
         return
     ps, pe = art.previous
@@ -125,10 +125,10 @@ def previous_sentence(art, owner, quotes, quote_owner):
     if whole:
         quote_owner.setdefault(whole[0], owner)
         return
-    entity, conf, surface, cue, verb = owner
+    cue, verb = owner.cue, owner.verb
     after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
     if after in ("this", "so"):
         cue = f"{cue} {after}"  # "said this"
     while pe > ps and art.text[pe - 1] in ".!?…":
         pe -= 1
-    yield Attribution(entity, "indirect", cue, ps, pe, conf * art.lex.CONF["x_refers_back"], surface)
+    yield owner.speaker.says("indirect", cue, ps, pe, art.lex.CONF["x_refers_back"])

@@ -65,7 +65,8 @@ def object_content(art, verb):
 
 def content(art, doc, verb):
     """Token span (i, j) of what ``verb`` reports, else None."""
-    comp = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis")] or that_clause(art, verb)
+    comp = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and not own_statement(art, verb, c)] \
+        or that_clause(art, verb)
     speech_act = False
     if not comp and verb.lemma_ in art.lex.CONTENT_VERBS:
         comp = object_content(art, verb)
@@ -97,6 +98,14 @@ def content(art, doc, verb):
     while i < j and (doc[i].dep_ == "mark" and doc[i].lower_ == "that" or doc[i].is_punct):
         i += 1
     return (i, j) if j - i >= 2 else None
+
+
+def own_statement(art, verb, clause):
+    """True for a clause before ``verb`` that is itself a full report, a reporting
+    verb with its subject and its clause ("Briggs said the bridge would reopen;
+    Kane said ..."): the words are its speaker's, not ``verb``'s."""
+    return clause.i < verb.i and clause.lemma_ in art.lex.REPORT_VERBS and \
+        {"nsubj", "ccomp"} <= {c.dep_ for c in clause.children}
 
 
 def refers_back(art, verb):

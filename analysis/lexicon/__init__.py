@@ -4,7 +4,8 @@
 entry a line, ``#`` starts a comment) and the tables and numbers (``*.json``;
 a ``_about`` key documents each file) that the rules in ``analysis.attribution``
 read: reporting verbs and nouns, roles, countries, demonyms, given names, and
-the confidence given to each way of finding a speaker.
+the confidence given to each way of finding a speaker, and spaCy ``Matcher``
+patterns (``*_patterns.json``: label -> token patterns; ``Lexicon.matcher``).
 
 ``load_lexicon(extend=None, lang="en") -> Lexicon``: the lists as attributes
 named after their files in upper case (``REPORT_VERBS``, ``COUNTRIES``,
@@ -30,7 +31,34 @@ class Lexicon:
     def __init__(self, tables):
         for name, value in tables.items():
             setattr(self, name.upper(), value)
+        self._built = {}  # matchers and pattern needs, built from the tables on first use
         self._derive()
+
+    def matcher(self, name, vocab):
+        """A spaCy ``Matcher`` over ``vocab`` of the token patterns in table
+        ``name`` (label -> list of patterns, as in ``according_patterns.json``),
+        built once per vocabulary."""
+        built = self._built.get(name)
+        if built is None or built[0] is not vocab:
+            from spacy.matcher import Matcher
+
+            matcher = Matcher(vocab)
+            for label, patterns in getattr(self, name.upper()).items():
+                matcher.add(label, patterns)
+            built = self._built[name] = (vocab, matcher)
+        return built[1]
+
+    def may_match(self, name, label, words):
+        """False when no pattern of ``label`` in table ``name`` can match a text
+        whose lower-case tokens are the set ``words``: each pattern needs one
+        word of each of its required token specs that name words (LOWER).  A
+        cheap test that spares the Matcher most sentences."""
+        key = ("needs", name)
+        needs = self._built.get(key)
+        if needs is None:
+            needs = self._built[key] = {lab: [_required_words(pattern) for pattern in patterns]
+                                        for lab, patterns in getattr(self, name.upper()).items()}
+        return any(all(words & need for need in pattern) for pattern in needs.get(label, ()))
 
     def _derive(self):
         settings = self.SETTINGS
@@ -45,11 +73,26 @@ class Lexicon:
         self.ROLE_TERMS = self.ROLE_WORDS | self.ROLE_MODIFIERS
         self.GIVEN_NAMES = self.FEMALE_NAMES | self.MALE_NAMES
         self.CONF = self.CONFIDENCE
-        self.COUNTRY_PATTERNS = _key_patterns(self.COUNTRIES) + _key_patterns(self.INSTITUTION_COUNTRIES)
+        self.COUNTRY_PATTERNS = (_key_patterns(self.COUNTRIES) + _key_patterns(self.INSTITUTION_COUNTRIES)
+                                 + _key_patterns(self.CAPITALS))
 
     def tables(self):
         """The loaded lists and tables (not the derived ones), by lower-case name."""
         return {k.lower(): v for k, v in vars(self).items() if k.lower() in _NAMES}
+
+
+def _required_words(pattern):
+    """The word sets a Matcher token pattern requires, one per token spec that
+    must match (no "?" or "*" operator) and names its words by LOWER."""
+    needs = []
+    for spec in pattern:
+        lower = spec.get("LOWER")
+        if spec.get("OP") in ("?", "*") or lower is None:
+            continue
+        words = {lower} if isinstance(lower, str) else set(lower.get("IN", ())) if isinstance(lower, dict) else set()
+        if words:
+            needs.append(frozenset(words))
+    return needs
 
 
 def _key_patterns(table):
