@@ -351,14 +351,14 @@ def run_signature(keys, target, model, sentiment_model, precision) -> str:
 
 def _collect(problems, fn, *args):
     """``fn(*args)``; its warnings are shown and their messages appended to ``problems``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             return fn(*args)
-        finally:
-            for w in caught:
-                problems.append(str(w.message))
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    finally:
+        for w in caught:
+            problems.append(str(w.message))
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def run_store(articles, target: str, store, model=None, sentiment_model=None, precision: str | None = None,
