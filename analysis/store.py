@@ -16,7 +16,8 @@ files under the store folder (tables in ``analysis.schemas``, STORE_* for the pa
     last_run.json                     the latest run's signature and the problems it reported
 
 Keys.  A file: its path, its bytes and the code version (``stages.code_version``).  An
-article: its row (id, source, date, title, url, text, headings) and the code version.
+article: its row (id, source, date, title, url, text, headings) and the code version; the
+source is the path as given, so a corpus moved or named by another path is extracted anew.
 A score folder: the target, both models' fingerprints and the precision; a score row:
 the statement text.  A run only computes what has no part yet: new or changed files
 are parsed, new articles extracted, new texts scored; articles no longer in the input
