@@ -206,3 +206,19 @@ def test_run_command_without_articles_exits_2(tmp_path, capsys):
     assert main(["run", "--articles", str(tmp_path / "in"), "--target", TARGET, "--store", str(tmp_path / "s"),
                  "--scheduler", "sync"]) == 2
     assert "no articles in this folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_figures_command_reads_the_store(tmp_path, monkeypatch):
+    from analysis.__main__ import main
+    from analysis.figures import FIGURE_NAMES
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    store = tmp_path / "store"
+    run_store(paths.SEEDS_DIR, TARGET, store, scheduler="sync", progress=False)
+    out = tmp_path / "figures"
+    assert main(["figures", "--store", str(store), "--target", TARGET, "--out", str(out)]) == 0
+    assert all((out / f"{name}.png").is_file() for name in FIGURE_NAMES)
+    written = pd.read_csv(out / "statements.csv", keep_default_na=False)
+    assert list(written["statement_id"]) == list(read_tables(store, TARGET)["scored"]["statement_id"])
+    assert main(["figures", "--store", str(store), "--target", "another target", "--out", str(out)]) == 2
