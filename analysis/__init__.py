@@ -31,9 +31,10 @@ _EXPORTS = {
     "build_figures": "build",
     "notebook_setup": "stages",
     "run_stages": "stages",
+    "run_store": "store",
 }
-_SUBMODULES = {"build", "classifier", "corpus", "evaluate", "figures", "io", "jupyter", "paths", "schemas", "scoring",
-               "speakers", "stages", "statements", "train"}
+_SUBMODULES = {"build", "classifier", "cluster", "corpus", "evaluate", "figures", "io", "jupyter", "paths", "schemas",
+               "scoring", "speakers", "stages", "statements", "store", "train"}
 
 __all__ = sorted(_EXPORTS)
 

@@ -16,6 +16,7 @@ COMMANDS = {
     "train": ("analysis.train", "fine-tune the stance or sentiment LoRA adapter"),
     "score": ("analysis.scoring", "score a CSV's text column for stance or sentiment"),
     "stance": ("analysis.speakers", "stance and sentiment per speaker toward a target"),
+    "run": ("analysis.store", "run the whole pipeline into a partitioned store, incrementally, on a Dask cluster"),
     "figures": ("analysis.build", "run the notebooks headlessly and write every figure"),
     "adapt": ("analysis.adapt", "refit a model on your own labelled statements, with a cross-validated estimate"),
     "suggest": ("analysis.adapt", "pick the statements most worth labelling next"),

@@ -79,9 +79,10 @@ def ensure_kernel() -> str:
     return OWN_KERNEL
 
 
-def build_figures(articles: str | Path, target: str, out_dir: str | Path, model: str | Path | None = None,
+def build_figures(articles: str | Path | None, target: str, out_dir: str | Path, model: str | Path | None = None,
                   sentiment_model: str | Path | None = None, executed_dir: str | Path = EXECUTED_DIR,
-                  log: Callable[[str], None] | None = None, precision: str | None = None) -> dict[str, float]:
+                  log: Callable[[str], None] | None = None, precision: str | None = None,
+                  store: str | Path | None = None) -> dict[str, float]:
     """Execute every notebook with these parameters; returns {notebook: seconds}.
 
     ``articles``: article file or folder; ``target``: stance target;
@@ -90,7 +91,9 @@ def build_figures(articles: str | Path, target: str, out_dir: str | Path, model:
     ``executed_dir``: where executed notebook copies go; ``log``: a callable
     given one line per finished notebook, or None; ``precision``: "fp32"
     (reproducible on any x86-64 CPU), "bf16", "int8" or "auto"; None:
-    ``$ANALYSIS_PRECISION``, else auto.
+    ``$ANALYSIS_PRECISION``, else auto; ``store``: a folder written by ``python -m
+    analysis run``, whose tables for ``target`` the notebooks read instead of running
+    the stages (``articles`` may then be None).
 
     The notebooks are independent (each loads the corpus itself, only 03 writes
     into ``out_dir``), so they run at the same time, each top to bottom in its
@@ -107,9 +110,9 @@ def build_figures(articles: str | Path, target: str, out_dir: str | Path, model:
         raise FileNotFoundError("build_figures needs the project's notebooks: run it from a clone of the repository")
     # CurveZMQ keys for kernels that declare support: no plain-text TCP (and no warning about it).
     config = Config({"KernelManager": {"transport_encryption": "auto"}})
-    params = {"articles": str(Path(articles).resolve()), "target": target,
+    params = {"articles": str(Path(articles or ".").resolve()), "target": target,
               "model": model, "sentiment_model": sentiment_model,
-              "figures_dir": str(Path(out_dir).resolve())}
+              "figures_dir": str(Path(out_dir).resolve()), "store": store and str(Path(store).resolve())}
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     Path(executed_dir).mkdir(parents=True, exist_ok=True)
     kernel = ensure_kernel()
@@ -130,7 +133,8 @@ def build_figures(articles: str | Path, target: str, out_dir: str | Path, model:
     with _environment(ANALYSIS_PRECISION=precision, **env):
         # Load and extract once; the notebooks, run at the same time, read the stage cache
         # (notebook 03 scores, in its kernel).
-        run_stages(params["articles"])
+        if store is None:
+            run_stages(params["articles"])
         times = _execute_all(execute, log)
     return {name: times[name] for name in NOTEBOOKS}
 
@@ -149,7 +153,9 @@ def _execute_all(execute, log):
 
 def add_arguments(name, parser):
     """Arguments of ``python -m analysis figures``."""
-    parser.add_argument("--articles", required=True, help="article file or folder")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--articles", help="article file or folder")
+    source.add_argument("--store", help="read the tables from this store (written by python -m analysis run)")
     parser.add_argument("--target", required=True, help="what stance is measured toward")
     parser.add_argument("--out", required=True, help="folder for figures and tables")
     parser.add_argument("--model", help="stance model (default: the project's adapter)")
@@ -165,14 +171,22 @@ def run_cli(name, args):
 
     from .corpus import load_articles
 
-    if not Path(args.articles).exists() or load_articles([args.articles]).empty:
+    if args.store:
+        from .store import read_tables
+
+        try:
+            read_tables(args.store, args.target)
+        except FileNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    elif not Path(args.articles).exists() or load_articles([args.articles]).empty:
         print(f"error: no article could be loaded from {args.articles}", file=sys.stderr)
         return 2
     start = time.perf_counter()
     try:
         build_figures(args.articles, args.target, args.out, model=args.model,
                       sentiment_model=args.sentiment_model, precision=args.precision,
-                      log=lambda line: print(line, file=sys.stderr))
+                      log=lambda line: print(line, file=sys.stderr), store=args.store)
     except papermill.PapermillExecutionError as exc:
         print(f"error: notebook failed: {exc.ename}: {exc.evalue} "
               f"(executed copy in {EXECUTED_DIR})", file=sys.stderr)

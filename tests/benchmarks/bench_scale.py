@@ -1,0 +1,92 @@
+"""Scale benchmark of ``python -m analysis run``: ``bench_scale.py [SIZE...] [--workers N] [--partition-size N]``.
+
+For each size (default 1000 and 10000 articles) it generates a corpus
+(``make_corpus.py``, seed = size), then times ``run`` as a fresh process on the local
+Dask cluster:
+
+* cold: an empty store and an empty score cache (``ANALYSIS_CACHE_DIR`` fresh per size);
+* warm: the same command again, nothing new (% of cold);
+* +1%: after adding 1% new articles (% of cold).
+
+While a run goes, the process tree is sampled with psutil: it prints the peak RSS of the
+driver and of each worker process (the largest children).  Finally the ratio of the
+cold times of the largest and the smallest size.  Everything lives in a temporary
+folder, removed at the end unless ``--keep DIR``.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from make_corpus import make_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = "the deployment of foreign troops"
+MiB = 1 << 20
+
+
+def timed_run(corpus, store, cache, workers, partition_size):
+    """Run the command once; returns (seconds, driver peak RSS, [worker peak RSS, ...] in MiB)."""
+    cmd = [sys.executable, "-m", "analysis", "run", "--articles", str(corpus), "--target", TARGET,
+           "--store", str(store), "--partition-size", str(partition_size)]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    driver, peaks = psutil.Process(proc.pid), {}
+    while proc.poll() is None:
+        try:
+            for p in [driver, *driver.children(recursive=True)]:
+                peaks[p.pid] = max(peaks.get(p.pid, 0), p.memory_info().rss)
+        except psutil.Error:
+            pass  # a process ended while sampled
+        time.sleep(0.2)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read()
+    if proc.returncode:
+        raise SystemExit(f"run failed ({proc.returncode}):\n{err[-3000:]}")
+    print("   ", err.strip().splitlines()[-1])
+    driver_peak = peaks.pop(proc.pid, 0) / MiB
+    children = sorted((v / MiB for v in peaks.values()), reverse=True)
+    return seconds, driver_peak, children[:workers or os.cpu_count()]
+
+
+def bench(size, folder, workers, partition_size):
+    """Cold, warm and +1% runs on ``size`` generated articles; returns the cold seconds."""
+    corpus, store, cache = folder / f"corpus-{size}", folder / f"store-{size}", folder / f"cache-{size}"
+    make_corpus(size, corpus, seed=size)
+    print(f"{size} articles:")
+    cold, driver, workers_rss = timed_run(corpus, store, cache, workers, partition_size)
+    print(f"  cold {cold:.1f}s ({size / cold:.2f} articles/s); peak RSS driver {driver:.0f} MiB, "
+          f"workers {', '.join(f'{w:.0f}' for w in workers_rss)} MiB")
+    warm = timed_run(corpus, store, cache, workers, partition_size)[0]
+    print(f"  warm, nothing new {warm:.1f}s ({100 * warm / cold:.1f}% of cold)")
+    make_corpus(max(1, size // 100), corpus, seed=size + 1, start=size)
+    more = timed_run(corpus, store, cache, workers, partition_size)[0]
+    print(f"  +1% new articles {more:.1f}s ({100 * more / cold:.1f}% of cold)")
+    return cold
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--workers", type=int, help="local cluster workers (default: the command's)")
+    parser.add_argument("--partition-size", type=int, default=200)
+    parser.add_argument("--keep", help="work in this folder and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        colds = {size: bench(size, folder, args.workers, args.partition_size) for size in args.sizes}
+    if len(colds) > 1:
+        small, large = min(colds), max(colds)
+        print(f"cold time ratio {large}/{small} articles: {colds[large] / colds[small]:.2f} "
+              f"(size ratio {large / small:.0f})")
+
+
+if __name__ == "__main__":
+    main()
