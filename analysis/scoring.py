@@ -229,7 +229,14 @@ class ScoreCache:
 
     A damaged file (``PRAGMA quick_check`` fails on opening, or any sqlite error
     while reading or writing) is reported and rebuilt empty; scoring carries on.
+    Several processes (Dask workers) may share one file: writers wait for each other
+    (write-ahead log, ``TIMEOUT`` seconds), and a database still locked after that is
+    not damage: the read counts as a miss, the write is skipped with a warning.
     """
+
+    TIMEOUT = 120
+    SCHEMA = ("CREATE TABLE IF NOT EXISTS scores (model TEXT, task TEXT, target TEXT, text_hash TEXT, "
+              "p0 REAL, p1 REAL, p2 REAL, PRIMARY KEY (model, task, target, text_hash))")
 
     def __init__(self, path):
         self.path = Path(path)
@@ -238,12 +245,17 @@ class ScoreCache:
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
-            self._rebuild(exc)
+            if not _locked(exc):
+                self._rebuild(exc)
+            else:  # another process holds it: score without the cache this time
+                warnings.warn(f"score cache {self.path} stayed locked by another process; not used", RuntimeWarning)
+                self.db = sqlite3.connect(":memory:")
+                self.db.execute(self.SCHEMA)
 
     def _open(self):
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT, task TEXT, target TEXT, text_hash TEXT, "
-                        "p0 REAL, p1 REAL, p2 REAL, PRIMARY KEY (model, task, target, text_hash))")
+        self.db = sqlite3.connect(self.path, timeout=self.TIMEOUT)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(self.SCHEMA)
         problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
             raise sqlite3.DatabaseError(f"quick_check: {problems[0]}")
@@ -271,7 +283,8 @@ class ScoreCache:
                     f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
                 found.update({h: p for h, *p in rows})
         except sqlite3.DatabaseError as exc:
-            self._rebuild(exc)
+            if not _locked(exc):
+                self._rebuild(exc)
             return {}
         return found
 
@@ -281,12 +294,22 @@ class ScoreCache:
         try:
             self._insert(rows)
         except sqlite3.DatabaseError as exc:
+            if _locked(exc):
+                self.db.rollback()
+                warnings.warn(f"score cache {self.path} stayed locked by another process for {self.TIMEOUT} s; "
+                              f"{len(rows)} scores not cached", RuntimeWarning)
+                return
             self._rebuild(exc)
             self._insert(rows)
 
     def _insert(self, rows):
         self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.commit()
+
+
+def _locked(exc) -> bool:
+    """Whether a sqlite error means another process holds the lock (not a damaged file)."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
 _SCORERS = {}  # (task, model as str or None, precision) -> Scorer

@@ -236,6 +236,25 @@ def test_sqlite_error_in_use_rebuilds_cache(tmp_path):
     assert cache.get("m", "stance", "t", ["h1", "h2"]) == {"h2": [0.1, 0.1, 0.8]}
 
 
+def test_cache_locked_by_another_process_is_waited_for_then_skipped_not_rebuilt(tmp_path, monkeypatch):
+    import sqlite3
+
+    path = tmp_path / "scores.sqlite"
+    scoring.ScoreCache(path).put("m", "stance", [("t", "h1", (0.2, 0.3, 0.5))])
+    other = sqlite3.connect(path)  # another worker, in the middle of a write
+    other.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(scoring.ScoreCache, "TIMEOUT", 0.2)
+    cache = scoring.ScoreCache(path)
+    with pytest.warns(RuntimeWarning, match="stayed locked by another process for 0.2 s; 1 scores not cached"):
+        cache.put("m", "stance", [("t", "h2", (0.1, 0.1, 0.8))])
+    other.rollback()
+    other.close()
+    # nothing was rebuilt: the first worker's score is still there, and the cache works again
+    assert cache.get("m", "stance", "t", ["h1"]) == {"h1": [0.2, 0.3, 0.5]}
+    cache.put("m", "stance", [("t", "h2", (0.1, 0.1, 0.8))])
+    assert scoring.ScoreCache(path).get("m", "stance", "t", ["h2"]) == {"h2": [0.1, 0.1, 0.8]}
+
+
 def test_nli_model_scores_both_tasks(tiny_nli, tmp_path):
     stance = scoring.score_texts(TEXTS.iloc[[0, 2]], "stance", target="the plan", model=tiny_nli, cache_dir=tmp_path)
     sentiment = scoring.score_texts(TEXTS.iloc[[0, 2]], "sentiment", model=tiny_nli, cache_dir=tmp_path)
