@@ -15,6 +15,8 @@ loader reads, deterministic for a seed:
   country) or organisations, in varied reporting constructions: direct quotes
   credited before or after, "X said that ...", "according to X, ...", pronoun
   continuations ("She added that ..."), and a lead paragraph with no statement.
+  Nine statements in ten get a varied clause ending ("..., speaking in Ghana on
+  Monday"), so texts rarely repeat and scoring does real work at every size.
 * Dates spread over two years (2021-01-01 .. 2022-12-31), so time series have data.
 
 Only this script is committed, never a generated corpus.
@@ -75,6 +77,22 @@ def _clause(text):
     return text.strip().rstrip(".")
 
 
+# Clause endings that make a reused statement a new text (so that the score cache does not
+# turn a large corpus into a warm one): 5 forms x the countries x the weekdays.
+TAILS = ["as talks in {country} went on {day}", "speaking in {country} on {day}",
+         "after meetings in {country} on {day}", "in remarks from {country} on {day}",
+         "as delegates gathered in {country} on {day}"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _vary(rng, text):
+    """``text`` with a clause ending drawn from ``TAILS`` (nine times in ten)."""
+    if rng.random() >= 0.9:
+        return text
+    tail = rng.choice(TAILS).format(country=rng.choice(COUNTRIES), day=rng.choice(WEEKDAYS))
+    return f"{_clause(text)}, {tail}."
+
+
 def statement_paragraph(rng, sp, first, last, row):
     """One paragraph giving the statement ``row`` to speaker ``sp``: named in full when
     ``first``, by a pronoun when ``last`` (the previous paragraph's speaker), else by surname."""
@@ -83,7 +101,7 @@ def statement_paragraph(rng, sp, first, last, row):
                f"{DEMONYMS[sp['country']]} {sp['role']} {sp['name']}")
     else:
         who = sp["pronoun"] if last else sp["name"].split()[-1]
-    text, form = row.text, rng.randrange(3)
+    text, form = _vary(rng, row.text), rng.randrange(3)
     if row.kind == "direct":
         if form == 0:
             return f"“{_clause(text)},” {who.lower() if who in ('He', 'She') else who.rstrip(',')} {rng.choice(SAY)}."
