@@ -199,6 +199,14 @@ def test_dataset_parts_are_keyed_read_back_and_pruned(tmp_path):
     assert len(list((tmp_path / "files").iterdir())) == 1  # k3's part held nothing asked for: deleted
 
 
+def test_local_scheduler_runs_a_one_partition_phase_in_this_process():
+    from analysis.cluster import Executor
+
+    with Executor("local", n_workers=2) as executor:
+        assert list(executor.run(os.getpid, [()])) == [(0, os.getpid())]
+        assert executor.client is None and executor.cluster is None  # no cluster was started for it
+
+
 def test_run_command_without_articles_exits_2(tmp_path, capsys):
     from analysis.__main__ import main
 
