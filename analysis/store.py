@@ -15,8 +15,9 @@ files under the store folder (tables in ``analysis.schemas``, STORE_* for the pa
                                       model pair; meta.json names the target, models, precision
     last_run.json                     the latest run's signature and the problems it reported
 
-Keys.  A file: its path, its bytes and the code version (``stages.code_version``).  An
-article: its row (id, source, date, title, url, text, headings) and the code version; the
+Keys.  A file: its path, its bytes and the version of the loading and extraction code
+(``stages.code_version(EXTRACTION_CODE)``: a change to scoring or figures re-extracts
+nothing).  An article: its row (id, source, date, title, url, text, headings) and that version; the
 source is the path as given, so a corpus moved or named by another path is extracted anew.
 A score folder: the target, both models' fingerprints and the precision; a score row:
 the statement text.  A run only computes what has no part yet: new or changed files
@@ -249,7 +250,7 @@ def load_phase(files, keys, store, size, progress=None) -> pd.DataFrame:
     """Input files -> ARTICLES (plus ``article_key``): new or changed files parsed and
     stored as parts of ``files/``, the others read back; problems reported in file order."""
     from .corpus import combine
-    from .stages import code_version
+    from .stages import EXTRACTION_CODE, code_version
 
     dataset = Dataset(store / "files", "file_key")
     todo = set(dataset.missing(keys))
@@ -268,7 +269,7 @@ def load_phase(files, keys, store, size, progress=None) -> pd.DataFrame:
             yield rows[k]["articles"]
 
     articles = combine(per_file(), len(files), stats)
-    version = code_version()
+    version = code_version(EXTRACTION_CODE)
     articles["article_key"] = [article_key(r, version) for r in articles.to_dict("records")]
     return articles
 
@@ -338,15 +339,17 @@ def _model_state(model, task):
 
 
 def run_signature(keys, target, model, sentiment_model, precision) -> str:
-    """Key of a whole run: the input files' keys, the target, the models (files or names),
-    the precision asked for, the numeric environment, the CPU and the installed packages.
+    """Key of a whole run: the input files' keys, the whole package's code version, the target,
+    the models (files or names), the precision asked for, the numeric environment, the CPU and the installed packages.
     A run whose signature equals the latest one's has nothing to compute."""
     flags = ""
     if Path("/proc/cpuinfo").is_file():
         flags = next((line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")), "")
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    from .stages import code_version
+
     models = json.dumps([_model_state(model, "stance"), _model_state(sentiment_model, "sentiment")])
-    return digest(*keys, target, models, precision or os.environ.get("ANALYSIS_PRECISION", "auto"),
+    return digest(*keys, code_version(), target, models, precision or os.environ.get("ANALYSIS_PRECISION", "auto"),
                   *(os.environ.get(k, "") for k in NUMERIC_ENV), platform.machine(), flags, *packages)
 
 
@@ -376,12 +379,12 @@ def run_store(articles, target: str, store, model=None, sentiment_model=None, pr
     """
     from .cluster import Executor
     from .corpus import expand
-    from .stages import code_version
+    from .stages import EXTRACTION_CODE, code_version
 
     store, problems = Path(store), []
     clean_leftovers(store)
     files = _collect(problems, expand, [articles] if isinstance(articles, (str, Path)) else list(articles))
-    version = code_version()
+    version = code_version(EXTRACTION_CODE)
     keys = [file_key(f, version) for f in files]
     signature = run_signature(keys, target, model, sentiment_model, precision)
     last = _last_run(store)

@@ -199,6 +199,22 @@ def test_dataset_parts_are_keyed_read_back_and_pruned(tmp_path):
     assert len(list((tmp_path / "files").iterdir())) == 1  # k3's part held nothing asked for: deleted
 
 
+def test_extraction_version_covers_every_module_that_loading_and_extraction_run(tmp_path):
+    """The store keys extracted articles by ``EXTRACTION_CODE`` only: every package module that
+    loading and extracting an article imports must lie inside it."""
+    from analysis.stages import EXTRACTION_CODE
+
+    (tmp_path / "a.txt").write_text('date 2022-01-05 "We will help," Minister Ann Lee said on Monday.\n')
+    script = ("import sys; from analysis.corpus import load_articles; from analysis.statements import "
+              f"extract_statements; extract_statements(load_articles([{str(tmp_path / 'a.txt')!r}])); "
+              "print('\\n'.join(m.__file__ for n, m in list(sys.modules.items()) if n.startswith('analysis')))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    used = {Path(f).relative_to(paths.PACKAGE_DIR) for f in out.split()}
+    assert Path("attribution/driver.py") in used  # extraction really ran
+    outside = [str(f) for f in used if f.parts[0] not in EXTRACTION_CODE]
+    assert outside == ["__init__.py"], outside  # the package's lazy __init__ holds no pipeline code
+
+
 def test_local_scheduler_runs_a_one_partition_phase_in_this_process():
     from analysis.cluster import Executor
 
