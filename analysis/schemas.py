@@ -74,6 +74,9 @@ STATEMENTS = {
     "end": "offset one past the statement",
     "sentence_index": "index of the sentence (SENTENCES.index) the statement starts in",
     "confidence": "0-1, how sure the extractor is of the speaker (0.95 named subject ... 0.4 unnamed or distant)",
+    "context": "the sentence before the statement's (articles.text from its start to the next sentence's, "
+               "stripped) when the statement opens with a word pointing back to it ('this was done in accordance "
+               "with Article 4'; lexicon list back_references), else ''; the stance model reads it before the text",
 }
 
 SPEAKERS = {
@@ -166,13 +169,13 @@ STORE_EXTRACTED = {
     "entities": "its speakers and named parties before the corpus-wide name unification: name, kind (person | "
                 "org), role, organization, country, aliases (list)",
     "statements": "its statements sorted by start: entity (index into entities), kind, cue, reported_by, text, "
-                  "start, end, sentence_index, confidence (as in STATEMENTS)",
+                  "start, end, sentence_index, confidence, context (as in STATEMENTS)",
     "problems": "messages reported for it ('no statements found', a failed extraction)",
 }
 
 STORE_SCORES = {
-    "text_key": "key of the statement text (the part's folder is keyed by target, both models' fingerprints "
-                "and the precision)",
+    "text_key": "key of the statement text and its context (the part's folder is keyed by target, both models' "
+                "fingerprints and the precision)",
     **{k: SCORED_STATEMENTS[k] for k in ("p_favor", "p_against", "p_neutral", "stance", "stance_model",
                                          "p_negative", "p_sentiment_neutral", "p_positive", "sentiment",
                                          "sentiment_model")},

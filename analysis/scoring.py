@@ -413,13 +413,22 @@ def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: s
     return out
 
 
+def stance_inputs(statements: pd.DataFrame) -> list[str]:
+    """What the stance model reads for each STATEMENTS row: its ``text``, after its
+    ``context`` when it has one (a statement that points back, "this was done ...")."""
+    contexts = statements["context"] if "context" in statements.columns else [""] * len(statements)
+    return [f"{c} {t}" if c else t for c, t in zip(contexts, statements["text"])]
+
+
 def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,
                      sentiment_model: str | os.PathLike | None = None,
                      cache_dir: str | os.PathLike | None = DEFAULT_CACHE) -> pd.DataFrame:
-    """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` and sentiment of each statement."""
+    """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` of each statement (of its
+    ``stance_inputs``: the text after its context) and sentiment of its text."""
     schemas.check(statements, schemas.STATEMENTS, "statements")
     base = statements.reset_index(drop=True)
-    stance = score_texts(base[["text"]], "stance", target=target, model=model, cache_dir=cache_dir)
+    stance = score_texts(pd.DataFrame({"text": stance_inputs(base)}), "stance", target=target, model=model,
+                         cache_dir=cache_dir)
     sentiment = score_texts(base[["text"]], "sentiment", model=sentiment_model, cache_dir=cache_dir)
     out = base.copy()
     out["target"] = target

@@ -153,7 +153,8 @@ def _record(art, problems):
             "entities": [{**{f: getattr(e, f) for f in ENTITY_FIELDS}, "aliases": sorted(e.aliases)}
                          for e in art.entities.values()],
             "statements": [{**{f: st[f] for f in STATEMENT_FIELDS}, "entity": index[id(st["entity"])],
-                            "text": art.text[st["start"]:st["end"]], "sentence_index": art._sentence(st["start"])}
+                            "text": art.text[st["start"]:st["end"]], "sentence_index": art._sentence(st["start"]),
+                            "context": art.context(st)}
                            for st in sorted(art.statements, key=lambda st: st["start"])]}
 
 
@@ -165,7 +166,7 @@ def article_records(articles: pd.DataFrame, nlp: "Language | None" = None, lexic
     corpus-wide unification (``name``, ``kind``, ``role``, ``organization``,
     ``country``, ``aliases`` as a sorted list); ``statements`` sorted by start
     (``entity``: index into ``entities``, ``kind``, ``cue``, ``reported_by``,
-    ``text``, ``start``, ``end``, ``sentence_index``, ``confidence``); ``problems``,
+    ``text``, ``start``, ``end``, ``sentence_index``, ``confidence``, ``context``); ``problems``,
     the messages reported for the article.  An article whose extraction raises is
     reported (its ``source``, else its id) and gives a record without entities.
     """
@@ -230,7 +231,7 @@ def corpus_tables(records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
                 article_id=art.id, statement_id=f"{art.id}:{n}", speaker=e.name, aliases=aliases[e.name],
                 role=e.role, organization=e.organization, country=e.country, kind=s["kind"], cue=s["cue"],
                 reported_by=s["reported_by"], text=s["text"], start=s["start"], end=s["end"],
-                sentence_index=s["sentence_index"], confidence=s["confidence"]))
+                sentence_index=s["sentence_index"], confidence=s["confidence"], context=s["context"]))
         sp_rows.extend(_speaker_rows(art, counts, aliases))
     return pd.DataFrame(st_rows, columns=list(STATEMENTS)), pd.DataFrame(sp_rows, columns=list(SPEAKERS))
 

@@ -157,7 +157,7 @@ def part_schemas():
                         + [("headings", strings), ("encoding", pa.string())])
     entity = pa.struct([(f, pa.string()) for f in ("name", "kind", "role", "organization", "country")]
                        + [("aliases", strings)])
-    statement = pa.struct([(f, pa.string()) for f in ("kind", "cue", "reported_by", "text")]
+    statement = pa.struct([(f, pa.string()) for f in ("kind", "cue", "reported_by", "text", "context")]
                           + [(f, pa.int64()) for f in ("start", "end", "sentence_index", "entity")]
                           + [("confidence", pa.float64())])
     probs = [(c, pa.float64()) for c in ("p_favor", "p_against", "p_neutral")]
@@ -203,23 +203,30 @@ def extract_partition(articles: pd.DataFrame) -> list[dict]:
     return [{"article_key": key, **r} for key, r in zip(articles["article_key"], records)]
 
 
-def score_partition(texts: list[str], target: str, model=None, sentiment_model=None, precision=None) -> list[dict]:
-    """Distinct statement texts -> their STORE_SCORES rows (stance toward ``target``, sentiment).
+def score_key(stance_input, text):
+    """The key of a statement's scores: of its text, and of the stance input when it differs (a context)."""
+    return digest(text) if stance_input == text else digest(stance_input, text)
+
+
+def score_partition(units: list[tuple[str, str]], target: str, model=None, sentiment_model=None,
+                    precision=None) -> list[dict]:
+    """Distinct (stance input, text) pairs (``scoring.stance_inputs``) -> their STORE_SCORES
+    rows: stance of the input toward ``target``, sentiment of the text.
 
     Models are loaded once per process (``scoring.get_scorer``); the score cache is this
     process's ``paths.cache_dir()``.
     """
     from .scoring import score_texts
 
-    df = pd.DataFrame({"text": texts})
+    inputs, texts = (pd.DataFrame({"text": [u[i] for u in units]}) for i in (0, 1))
     cache = paths.cache_dir()
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        stance = score_texts(df, "stance", target=target, model=model, cache_dir=cache, progress=False,
+        stance = score_texts(inputs, "stance", target=target, model=model, cache_dir=cache, progress=False,
                              precision=precision)
-        sentiment = score_texts(df, "sentiment", model=sentiment_model, cache_dir=cache, progress=False,
+        sentiment = score_texts(texts, "sentiment", model=sentiment_model, cache_dir=cache, progress=False,
                                 precision=precision)
-    out = pd.DataFrame({"text_key": [digest(t) for t in texts]})
+    out = pd.DataFrame({"text_key": [score_key(*u) for u in units]})
     out[["p_favor", "p_against", "p_neutral"]] = stance[["p_favor", "p_against", "p_neutral"]].to_numpy()
     out["stance"], out["stance_model"] = stance["label"], stance["model"]
     out[["p_negative", "p_sentiment_neutral", "p_positive"]] = \
@@ -309,17 +316,20 @@ def score_folder(store, target, model=None, sentiment_model=None, precision=None
 def score_phase(statements, target, folder, models, precision, size, executor, progress=None):
     """STATEMENTS -> (SCORED_STATEMENTS, number of texts scored now); new distinct texts
     scored in partitions and stored as parts of ``folder``."""
+    from .scoring import stance_inputs
+
     dataset = Dataset(folder, "text_key")
-    keys = {t: digest(t) for t in dict.fromkeys(statements["text"])}
+    units = list(zip(stance_inputs(statements), statements["text"]))
+    keys = {u: score_key(*u) for u in dict.fromkeys(units)}
     todo = set(dataset.missing(keys.values()))
-    new = [t for t, k in keys.items() if k in todo]
+    new = [u for u, k in keys.items() if k in todo]
     parts = [(chunk, target, *models, precision) for chunk in _chunks(new, size * TEXTS_PER_ARTICLE)]
     with _bar(len(new), f"scoring ({len(parts)} partitions)", "text", progress) as bar:
         for _, rows in executor.run(score_partition, parts):
             dataset.write(rows, part_schemas()["scores"])
             bar.update(len(rows))
     rows = dataset.read(keys.values())
-    scores = pd.DataFrame([rows[keys[t]] for t in statements["text"]], index=statements.index)
+    scores = pd.DataFrame([rows[keys[u]] for u in units], index=statements.index)
     scored = statements.copy()
     scored["target"] = target
     for col in schemas.SCORED_STATEMENTS:

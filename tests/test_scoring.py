@@ -304,6 +304,25 @@ def test_score_statements_has_scored_schema(tiny_adapter, tmp_path):
     assert np.allclose(scored[["p_negative", "p_sentiment_neutral", "p_positive"]].sum(axis=1), 1.0)
 
 
+def test_stance_reads_the_context_and_sentiment_the_text(tiny_adapter, tmp_path):
+    adapter_sent = tmp_path / "sent"
+    save_classifier(new_classifier(scoring.LABELS["sentiment"], pair=False, max_length=64, r=2), adapter_sent)
+    statements = pd.DataFrame([{c: "" for c in schemas.STATEMENTS}] * 2)
+    statements["text"] = ["This was lawful.", "The troops were welcome."]
+    statements["context"] = ["The council sent troops.", ""]
+    assert scoring.stance_inputs(statements) == ["The council sent troops. This was lawful.",
+                                                 "The troops were welcome."]
+    scored = scoring.score_statements(statements, "T", model=tiny_adapter, sentiment_model=adapter_sent,
+                                      cache_dir=tmp_path)
+    stance = scoring.score_texts(pd.DataFrame({"text": scoring.stance_inputs(statements)}), "stance", target="T",
+                                 model=tiny_adapter, cache_dir=tmp_path)
+    sentiment = scoring.score_texts(statements[["text"]], "sentiment", model=adapter_sent, cache_dir=tmp_path)
+    assert np.allclose(scored[["p_favor", "p_against", "p_neutral"]], stance[["p_favor", "p_against", "p_neutral"]])
+    alone = scoring.score_texts(statements[["text"]], "stance", target="T", model=tiny_adapter, cache_dir=tmp_path)
+    assert not np.isclose(alone["p_favor"][0], scored["p_favor"][0])  # the context changed what the model read
+    assert np.allclose(scored["p_positive"], sentiment["p_positive"])
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True)
 

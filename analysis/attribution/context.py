@@ -10,6 +10,7 @@ first attribution of a span wins, so the order of the families is the order of
 precedence).
 """
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -171,6 +172,20 @@ class Article:
 
     def _sentence(self, pos):
         return max(bisect.bisect_right(self.sentence_starts, pos) - 1, 0)
+
+    def context(self, st):
+        """The sentence before statement ``st``'s when its text opens with a word that
+        points back to it (``BACK_REFERENCES``: "this was done in accordance with
+        Article 4"), else ''.  An organisation's reported "it" is the organisation
+        itself ("the ministry said it would ...")."""
+        start = st["start"]
+        first = re.match(r"\W*(\w+)", self.text[start:st["end"]])
+        word = first.group(1).lower() if first else ""
+        i = self._sentence(start)
+        if i == 0 or word not in self.lex.BACK_REFERENCES or (
+                word == "it" and st["kind"] != "direct" and st["entity"].kind == "org"):
+            return ""
+        return self.text[self.sentence_starts[i - 1]:self.sentence_starts[i]].strip()
 
     def take(self, attributions):
         """``add`` each Attribution of an iterable, as it comes (a rule's later
