@@ -42,7 +42,8 @@ def naive_pipeline(task):
 
 
 def alternatives(task):
-    """{name: Scorer} for the ways measured but not chosen, each a float32 Scorer with its model swapped."""
+    """{name: Scorer} for the ways measured but not chosen: copies of the float32 Scorer
+    (``get_scorer``, loaded once) with its model swapped."""
     import copy
     import warnings
 
@@ -51,19 +52,15 @@ def alternatives(task):
 
     from analysis.runtime import OnnxClassifier, export_onnx
 
-    ways = {}
-    for name in ("torch.ao int8", "onnxruntime fp32"):
-        scorer = scoring.Scorer(task, precision="fp32").load()
-        if name == "torch.ao int8":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                scorer.model = quantize_dynamic(copy.deepcopy(scorer.model), {nn.Linear}, dtype=torch.qint8)
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                export_onnx(scorer.model, Path(tmp) / "fp32.onnx")
-                scorer.model = OnnxClassifier(Path(tmp) / "fp32.onnx", source=scorer.model)
-        ways[name] = scorer
-    return ways
+    fp32 = scoring.get_scorer(task, precision="fp32").load()
+    ao, ort = copy.copy(fp32), copy.copy(fp32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ao.model = quantize_dynamic(copy.deepcopy(fp32.model), {nn.Linear}, dtype=torch.qint8)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_onnx(fp32.model, Path(tmp) / "fp32.onnx")
+        ort.model = OnnxClassifier(Path(tmp) / "fp32.onnx", source=fp32.model)
+    return {"torch.ao int8": ao, "onnxruntime fp32": ort}
 
 
 def run_scorer(scorer, texts, targets):
