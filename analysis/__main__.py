@@ -14,6 +14,7 @@ COMMANDS = {
     "articles": ("analysis.corpus", "load articles (files or folders) into the corpus table"),
     "statements": ("analysis.statements", "extract who said what from articles"),
     "train": ("analysis.train", "fine-tune the stance or sentiment LoRA adapter"),
+    "soup": ("analysis.soup", "average adapters trained from one base into one (a model soup), then calibrate it"),
     "score": ("analysis.scoring", "score a CSV's text column for stance or sentiment"),
     "stance": ("analysis.speakers", "stance and sentiment per speaker toward a target"),
     "run": ("analysis.store", "run the whole pipeline into a partitioned store, incrementally, on a Dask cluster"),

@@ -476,10 +476,8 @@ def model_card(task, settings, report, dev):
         source, licence = DATASETS.get(name, ("see MANIFEST.md", "see MANIFEST.md"))
         lines.append(f"| {name} | {source} | {licence} | {n} |")
     lines += ["", "## Training", "", "| setting | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in settings.items()]
-    lines += ["", f"Reproduce: `python -m analysis train {task} --data ../shared/data/{task} "
-              "../shared/data/news_statements` (the defaults are this recipe; seeded; `--calibrate-only` "
-              "re-evaluates).", "",
+    lines += [f"| {k} | {v} |" for k, v in settings.items() if k != "ingredients"]
+    lines += ["", *_reproduce(task, settings), "",
               f"## Dev results (computed on CPU in {report.get('precision', 'fp32')} with the committed files)", "",
               f"news_statements dev macro-F1: **{report.get('news_macro_f1')}**; shared dev macro-F1 (all shared "
               f"rows pooled): **{report.get('shared_macro_f1')}**; overall {report['overall_macro_f1']}; mean of "
@@ -513,9 +511,40 @@ def model_card(task, settings, report, dev):
               "## Known limits", "",
               "- English only; inputs truncated to "
               f"{settings['max_length']} word pieces (long article bodies are judged on their beginning).",
-              "- Dev was also used to pick the checkpoint, so dev scores are slightly optimistic.",
+              "- Dev was also used to pick the checkpoint" + (" of each ingredient and the soup weights"
+                                                              if "ingredients" in settings else "")
+              + ", so dev scores are slightly optimistic.",
               *_weakest(report), *(f"- {limit}" for limit in TASKS[task]["limits"]), ""]
     return "\n".join(lines)
+
+
+def _train_flags(settings):
+    """The ``train`` options that give ``settings`` (a training.json) beside the recipe defaults."""
+    recipe, flags = RECIPES[settings["task"]], []
+    given = {"epochs": settings["epochs"], "cap": settings["cap_per_dataset_per_epoch"], "swaps": settings["swaps"],
+             "lr": settings["lr"], "max_length": settings["max_length"], "dropout": settings["dropout"]}
+    for key, value in given.items():
+        if value != recipe.get(key):
+            flags.append(f"--{key.replace('_', '-')} {value}")
+    if settings.get("mix") != recipe.get("mix"):
+        flags += [f"--mix {k}={v}" for k, v in settings.get("mix", {}).items()]
+    return " ".join(flags)
+
+
+def _reproduce(task, settings):
+    """The card's lines saying how to rebuild the adapter of ``settings``."""
+    data = " ".join(f"../shared/data/{d}" for d in settings.get("data", [task]))
+    if "ingredients" not in settings:
+        return [f"Reproduce: `python -m analysis train {task} --data {data}` (the defaults are this recipe; "
+                "seeded; `--calibrate-only` re-evaluates)."]
+    names = [f"build/{task}-{chr(97 + i)}" for i in range(len(settings["ingredients"]))]
+    lines = ["A soup (`analysis/soup.py`): the weighted average of adapters trained from one base. Reproduce "
+             "(seeded):", "", "```bash"]
+    lines += [f"python -m analysis train {task} --data {data} --out {name} {_train_flags(s)}".rstrip()
+              for name, s in zip(names, settings["ingredients"])]
+    lines += [f"python -m analysis soup {task} --data {data} --adapters {' '.join(names)} --weights "
+              + " ".join(str(w) for w in settings["soup_weights"]), "```"]
+    return lines
 
 
 def _weakest(report, n=3):

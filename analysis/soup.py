@@ -1,0 +1,91 @@
+"""Weight averaging of adapters trained on one base (a "model soup", Wortsman et al. 2022).
+
+``soup(adapters, weights, out_dir)`` writes one adapter whose LoRA update is the
+weighted sum of the ingredients' updates, exactly: for each layer, the
+ingredients' ``lora_A`` stacked and their ``lora_B`` (times each weight)
+concatenated make one LoRA of rank sum(r) with the same scale, so
+``B @ A = sum_i w_i B_i @ A_i``.  The linear heads are averaged with the same
+weights.  Merged for inference (``classifier.load_classifier``), a soup costs no
+more than one adapter.
+
+    python -m analysis soup stance --data ../shared/data/stance ../shared/data/news_statements \\
+        --adapters build/stance-a build/stance-b --weights 0.7 0.3 [--out DIR]
+
+writes the soup (default ``analysis/models/TASK``), then calibrates it on dev and
+writes its metrics and card (``train.calibrate``).
+"""
+import json
+from pathlib import Path
+
+from .classifier import ADAPTERS_DIR
+
+# Ingredient settings shown in the card as "A / B" (the rest must agree).
+PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "lora_r", "best_dev_selection")
+SHARED = ("task", "data", "base", "template", "max_length", "batch_size", "lr", "dropout", "bf16_autocast", "seed")
+
+
+def soup(adapters, weights, out_dir):
+    """Write the weighted soup of ``adapters`` (folders written by ``train.train``) into
+    ``out_dir``; returns its settings (also written as training.json)."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    adapters, out_dir = [Path(a) for a in adapters], Path(out_dir)
+    if len(adapters) != len(weights) or len(adapters) < 2:
+        raise ValueError("give two or more adapters and one weight per adapter")
+    configs = [json.loads((a / "adapter_config.json").read_text()) for a in adapters]
+    settings = [json.loads((a / "training.json").read_text()) for a in adapters]
+    scales = {c["lora_alpha"] / c["r"] for c in configs}
+    classifiers = {json.dumps({k: v for k, v in json.loads((a / "classifier.json").read_text()).items()
+                               if k != "temperature"}, sort_keys=True) for a in adapters}
+    if len(scales) != 1 or any(s.get(k) != settings[0].get(k) for s in settings for k in SHARED if k != "seed"):
+        raise ValueError(f"adapters {', '.join(map(str, adapters))} differ in LoRA scale or in {', '.join(SHARED)}")
+    if len(classifiers) != 1:
+        raise ValueError("adapters differ in labels, input form or length (classifier.json)")
+    tensors = [load_file(a / "adapter_model.safetensors") for a in adapters]
+    mixed = {}
+    for key in tensors[0]:
+        if "lora_A" in key:
+            mixed[key] = torch.cat([t[key] for t in tensors], 0)
+        elif "lora_B" in key:
+            mixed[key] = torch.cat([w * t[key] for w, t in zip(weights, tensors)], 1)
+        else:
+            raise ValueError(f"unexpected adapter tensor {key}: only LoRA A/B matrices can be averaged")
+    heads = [load_file(a / "head.safetensors") for a in adapters]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in mixed.items()}, out_dir / "adapter_model.safetensors")
+    save_file({k: sum(w * h[k] for w, h in zip(weights, heads)).contiguous() for k in heads[0]},
+              out_dir / "head.safetensors")
+    rank = sum(c["r"] for c in configs)
+    config = {**configs[0], "r": rank, "lora_alpha": scales.pop() * rank}
+    (out_dir / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
+    (out_dir / "classifier.json").write_text((adapters[0] / "classifier.json").read_text())
+    combined = {**{k: settings[0][k] for k in SHARED if k in settings[0]},
+                "soup_weights": list(weights),
+                **{k: " / ".join(str(s.get(k)) for s in settings) for k in PER_INGREDIENT},
+                "train_seconds": round(sum(s["train_seconds"] for s in settings), 1),
+                "mix": {k: " / ".join(str(s.get("mix", {}).get(k, "–")) for s in settings)
+                        for k in dict.fromkeys(k for s in settings for k in s.get("mix", {}))},
+                "ingredients": settings}
+    (out_dir / "training.json").write_text(json.dumps(combined, indent=2) + "\n")
+    return combined
+
+
+def add_arguments(name, parser):
+    parser.add_argument("task", choices=["stance", "sentiment"])
+    parser.add_argument("--data", required=True, nargs="+", help="folder(s) with dev.csv.gz, for calibration")
+    parser.add_argument("--adapters", required=True, nargs="+", help="adapter folders trained on the same base")
+    parser.add_argument("--weights", required=True, nargs="+", type=float, help="one weight per adapter")
+    parser.add_argument("--out", help="soup folder (default analysis/models/TASK)")
+    parser.add_argument("--precision", choices=["fp32", "bf16", "int8"], default="fp32",
+                        help="precision of the dev evaluation (default fp32)")
+    parser.add_argument("--experiment", help="also record the result under this name in the experiments table")
+
+
+def run_cli(name, args):
+    from .train import calibrate
+
+    out = Path(args.out or ADAPTERS_DIR / args.task)
+    soup(args.adapters, args.weights, out)
+    calibrate(args.task, args.data, out, precision=args.precision, experiment=args.experiment)
+    return 0

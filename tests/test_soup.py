@@ -1,0 +1,60 @@
+"""The soup of adapters: exactly the weighted average of their merged weights and heads."""
+import json
+
+import pytest
+import torch
+
+from analysis import scoring
+from analysis.classifier import load_classifier, new_classifier, save_classifier
+from analysis.soup import soup
+
+SETTINGS = {"task": "stance", "data": ["stance"], "base": "sentence-transformers/all-MiniLM-L6-v2",
+            "template": "{target}", "max_length": 64, "batch_size": 32, "lr": 5e-4, "dropout": 0.0,
+            "bf16_autocast": True, "seed": 13, "epochs": 3, "cap_per_dataset_per_epoch": 250, "swaps": 0.75,
+            "lora_r": 2, "train_seconds": 60.0, "best_dev_selection": 0.5, "mix": {"news_statements": 100}}
+
+
+def _adapter(path, seed, **settings):
+    torch.manual_seed(seed)
+    model = new_classifier(scoring.LABELS["stance"], pair=True, max_length=64, r=2)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:  # a fresh LoRA update is zero: give it one
+                p.normal_(0, 0.05)
+    save_classifier(model, path)
+    (path / "training.json").write_text(json.dumps({**SETTINGS, **settings}))
+    return path
+
+
+def test_soup_is_the_weighted_average_of_the_merged_adapters(tmp_path):
+    a = _adapter(tmp_path / "a", 1)
+    b = _adapter(tmp_path / "b", 2, epochs=2, mix={"news_statements": 200})
+    settings = soup([a, b], [0.7, 0.3], tmp_path / "soup")
+    ma, mb, ms = (load_classifier(p).state_dict() for p in (a, b, tmp_path / "soup"))
+    assert set(ms) == set(ma)
+    for key in ms:
+        assert torch.allclose(ms[key], 0.7 * ma[key] + 0.3 * mb[key], atol=1e-6), key
+    assert not torch.allclose(ma["head.weight"], mb["head.weight"])
+    assert settings["epochs"] == "3 / 2" and settings["mix"] == {"news_statements": "100 / 200"}
+    assert settings["train_seconds"] == 120.0 and len(settings["ingredients"]) == 2
+
+
+def test_soup_refuses_adapters_that_do_not_mix(tmp_path):
+    a = _adapter(tmp_path / "a", 1)
+    b = _adapter(tmp_path / "b", 2, template="The speaker supports {target}.")
+    with pytest.raises(ValueError, match="differ"):
+        soup([a, b], [0.5, 0.5], tmp_path / "soup")
+    with pytest.raises(ValueError, match="one weight per adapter"):
+        soup([a, b], [1.0], tmp_path / "soup")
+
+
+def test_card_says_how_to_rebuild_the_soup(tmp_path):
+    from analysis.train import _reproduce
+
+    a = _adapter(tmp_path / "a", 1)
+    b = _adapter(tmp_path / "b", 2, epochs=2, mix={"news_statements": 200})
+    lines = _reproduce("stance", soup([a, b], [0.7, 0.3], tmp_path / "soup"))
+    commands = [line for line in lines if line.startswith("python -m analysis")]
+    assert len(commands) == 3 and "--out build/stance-a" in commands[0] and "--epochs" not in commands[0]
+    assert "--epochs 2" in commands[1] and "--mix news_statements=200" in commands[1]
+    assert commands[2].endswith("--adapters build/stance-a build/stance-b --weights 0.7 0.3")
