@@ -64,16 +64,17 @@ def fast_bf16():
 def resolve_precision(precision=None):
     """"fp32", "bf16" or "int8" for ``precision`` (default: $ANALYSIS_PRECISION, else "auto").
 
-    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16), else int8
-    (ONNX Runtime, ``analysis.runtime``): each measured several times faster than float32
-    and within 0.01 news dev macro-F1 of it on both adapters (README, Benchmarks).
+    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several times
+    faster than float32, within 0.01 news dev macro-F1 of it), else float32: int8 (ONNX
+    Runtime, ``analysis.runtime``) is faster still but loses 0.014 stance macro-F1 with the
+    committed soup, over the 0.01 a default may lose (README, Benchmarks), so it is opt-in.
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     """
     precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
     if precision not in {"auto", "fp32", "bf16", "int8"}:
         raise ValueError(f"precision must be auto, fp32, bf16 or int8, not {precision!r}")
     if precision == "auto":
-        return "bf16" if fast_bf16() else "int8"
+        return "bf16" if fast_bf16() else "fp32"
     return precision
 
 

@@ -58,7 +58,7 @@ def alternatives(task):
         warnings.simplefilter("ignore")
         ao.model = quantize_dynamic(copy.deepcopy(fp32.model), {nn.Linear}, dtype=torch.qint8)
     with tempfile.TemporaryDirectory() as tmp:
-        export_onnx(fp32.model, Path(tmp) / "fp32.onnx")
+        export_onnx(copy.deepcopy(fp32.model), Path(tmp) / "fp32.onnx")  # export alters the model it traces
         ort.model = OnnxClassifier(Path(tmp) / "fp32.onnx", source=fp32.model)
     return {"torch.ao int8": ao, "onnxruntime fp32": ort}
 
