@@ -417,8 +417,7 @@ def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: s
 def stance_inputs(statements: pd.DataFrame) -> list[str]:
     """What the stance model reads for each STATEMENTS row: its ``text``, after its
     ``context`` when it has one (a statement that points back, "this was done ...")."""
-    contexts = statements["context"] if "context" in statements.columns else [""] * len(statements)
-    return [f"{c} {t}" if c else t for c, t in zip(contexts, statements["text"])]
+    return [f"{c} {t}" if c else t for c, t in zip(statements["context"], statements["text"])]
 
 
 def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,

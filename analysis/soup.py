@@ -17,11 +17,11 @@ writes its metrics and card (``train.calibrate``).
 import json
 from pathlib import Path
 
-from .classifier import ADAPTERS_DIR
+from .classifier import ADAPTERS_DIR, read_config
 
 # Ingredient settings shown in the card as "A / B" (the rest must agree).
-PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "lora_r", "best_dev_selection")
-SHARED = ("task", "data", "base", "template", "max_length", "batch_size", "lr", "dropout", "bf16_autocast", "seed")
+PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "lora_r", "seed", "best_dev_selection")
+SHARED = ("task", "data", "base", "template", "max_length", "batch_size", "lr", "dropout", "bf16_autocast")
 
 
 def soup(adapters, weights, out_dir):
@@ -36,11 +36,10 @@ def soup(adapters, weights, out_dir):
     configs = [json.loads((a / "adapter_config.json").read_text()) for a in adapters]
     settings = [json.loads((a / "training.json").read_text()) for a in adapters]
     scales = {c["lora_alpha"] / c["r"] for c in configs}
-    classifiers = {json.dumps({k: v for k, v in json.loads((a / "classifier.json").read_text()).items()
-                               if k != "temperature"}, sort_keys=True) for a in adapters}
-    if len(scales) != 1 or any(s.get(k) != settings[0].get(k) for s in settings for k in SHARED if k != "seed"):
+    classifiers = [{**read_config(a), "temperature": None} for a in adapters]
+    if len(scales) != 1 or any(s.get(k) != settings[0].get(k) for s in settings for k in SHARED):
         raise ValueError(f"adapters {', '.join(map(str, adapters))} differ in LoRA scale or in {', '.join(SHARED)}")
-    if len(classifiers) != 1:
+    if any(c != classifiers[0] for c in classifiers):
         raise ValueError("adapters differ in labels, input form or length (classifier.json)")
     tensors = [load_file(a / "adapter_model.safetensors") for a in adapters]
     mixed = {}

@@ -477,7 +477,7 @@ def model_card(task, settings, report, dev):
         lines.append(f"| {name} | {source} | {licence} | {n} |")
     lines += ["", "## Training", "", "| setting | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in settings.items() if k != "ingredients"]
-    lines += ["", *_reproduce(task, settings), "",
+    lines += ["", *_reproduce(task, settings, report.get("precision", "fp32")), "",
               f"## Dev results (computed on CPU in {report.get('precision', 'fp32')} with the committed files)", "",
               f"news_statements dev macro-F1: **{report.get('news_macro_f1')}**; shared dev macro-F1 (all shared "
               f"rows pooled): **{report.get('shared_macro_f1')}**; overall {report['overall_macro_f1']}; mean of "
@@ -522,17 +522,19 @@ def _train_flags(settings):
     """The ``train`` options that give ``settings`` (a training.json) beside the recipe defaults."""
     recipe, flags = RECIPES[settings["task"]], []
     given = {"epochs": settings["epochs"], "cap": settings["cap_per_dataset_per_epoch"], "swaps": settings["swaps"],
-             "lr": settings["lr"], "max_length": settings["max_length"], "dropout": settings["dropout"]}
+             "lr": settings["lr"], "max_length": settings["max_length"], "dropout": settings["dropout"],
+             "batch_size": settings["batch_size"], "lora_r": settings["lora_r"], "seed": settings["seed"]}
+    defaults = {**recipe, "lora_r": recipe["r"], "seed": 13}  # the CLI's --seed default
     for key, value in given.items():
-        if value != recipe.get(key):
+        if value != defaults.get(key):
             flags.append(f"--{key.replace('_', '-')} {value}")
     if settings.get("mix") != recipe.get("mix"):
         flags += [f"--mix {k}={v}" for k, v in settings.get("mix", {}).items()]
     return " ".join(flags)
 
 
-def _reproduce(task, settings):
-    """The card's lines saying how to rebuild the adapter of ``settings``."""
+def _reproduce(task, settings, precision="fp32"):
+    """The card's lines saying how to rebuild the adapter of ``settings`` (evaluated in ``precision``)."""
     data = " ".join(f"../shared/data/{d}" for d in settings.get("data", [task]))
     if "ingredients" not in settings:
         return [f"Reproduce: `python -m analysis train {task} --data {data}` (the defaults are this recipe; "
@@ -543,7 +545,7 @@ def _reproduce(task, settings):
     lines += [f"python -m analysis train {task} --data {data} --out {name} {_train_flags(s)}".rstrip()
               for name, s in zip(names, settings["ingredients"])]
     lines += [f"python -m analysis soup {task} --data {data} --adapters {' '.join(names)} --weights "
-              + " ".join(str(w) for w in settings["soup_weights"]), "```"]
+              + " ".join(str(w) for w in settings["soup_weights"]) + f" --precision {precision}", "```"]
     return lines
 
 

@@ -57,4 +57,4 @@ def test_card_says_how_to_rebuild_the_soup(tmp_path):
     commands = [line for line in lines if line.startswith("python -m analysis")]
     assert len(commands) == 3 and "--out build/stance-a" in commands[0] and "--epochs" not in commands[0]
     assert "--epochs 2" in commands[1] and "--mix news_statements=200" in commands[1]
-    assert commands[2].endswith("--adapters build/stance-a build/stance-b --weights 0.7 0.3")
+    assert commands[2].endswith("--adapters build/stance-a build/stance-b --weights 0.7 0.3 --precision fp32")
