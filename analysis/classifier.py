@@ -233,6 +233,20 @@ def encode(tokenizer, texts, targets=None, max_length=256, template="{target}"):
     return tokenizer(list(texts), truncation=True, max_length=max_length, padding=True, return_tensors="pt")
 
 
+CONTEXT_SEP = " | "
+CONTEXT_WORDS = 40
+
+
+def with_context(context, text):
+    """What the stance model reads: ``text`` after the sentence before it (``context``, its
+    last ``CONTEXT_WORDS`` words, so that truncation never cuts the statement), joined by
+    ``CONTEXT_SEP``; ``text`` alone when there is no context."""
+    words = (context or "").split()
+    if not words:
+        return text
+    return " ".join(words[-CONTEXT_WORDS:]) + CONTEXT_SEP + text
+
+
 PRECISIONS = ("fp32", "bf16", "int8")
 
 

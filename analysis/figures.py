@@ -46,11 +46,12 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from .io import atomic_path, write_text
-from .speakers import CORPUS, NOT_STATED, corpus_rows, group_stance
+from .speakers import CORPUS, NOT_STATED, UNCERTAIN, corpus_rows, group_stance, stance_labels
 
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
 STANCE_COLORS = {"favor": OKABE_ITO["blue"], "against": OKABE_ITO["vermillion"], "neutral": "#8C8C8C"}
+UNCERTAIN_STYLE = {"alpha": 0.45, "hatch": "////"}  # an uncertain speaker: faded, hatched, in its lean's colour
 SERIES_COLORS = [OKABE_ITO[k] for k in ("orange", "sky", "green", "purple")]  # yellow: too pale on white
 DPI = 110
 STYLE = {
@@ -175,9 +176,17 @@ def _speaker_label(row):
     return f"{name}\n{short(extra, NAME_WIDTH, 1)}" if extra else name
 
 
-def _stance_legend(ax, **kw):
+def _stance_colors(rows):
+    """Colour of each row's stance; an uncertain speaker takes the colour of the side its score leans to."""
+    return [STANCE_COLORS[str(stance_labels(score)) if stance == UNCERTAIN else stance]
+            for stance, score in zip(rows["stance"], rows["score"])]
+
+
+def _stance_legend(ax, uncertain=False, **kw):
     handles = [Patch(color=c, label=s) for s, c in STANCE_COLORS.items()]
-    return ax.legend(handles=handles, ncol=3, fontsize=8, handlelength=1.2, **kw)
+    if uncertain:
+        handles.append(Patch(facecolor="#8C8C8C", edgecolor="white", label=UNCERTAIN, **UNCERTAIN_STYLE))
+    return ax.legend(handles=handles, ncol=len(handles), fontsize=8, handlelength=1.2, **kw)
 
 
 def _top(rows, by, n):
@@ -208,9 +217,9 @@ def speaker_stance_figure(table, target=None, top=TOP_SPEAKERS):
     Returns
     -------
     Figure
-        Bars coloured by the speaker's stance label (a neutral speaker may still
-        lean slightly, less than ``speakers.MARGIN``), whiskers: the 90%
-        interval, ``n=``: the statements.
+        Bars coloured by the speaker's stance label; an uncertain speaker
+        (``speakers.uncertainty``) is a faded, hatched bar in the colour of the
+        side it leans to.  Whiskers: the 90% interval, ``n=``: the statements.
     """
     rows = _corpus(table)
     target, note = _target(table, target), _models(table)
@@ -229,8 +238,11 @@ def speaker_stance_figure(table, target=None, top=TOP_SPEAKERS):
         canvas = _Canvas(target, note, 1.15 + step * n)
         ax = canvas.axes(left=2.55, right=0.75, top=0.45, bottom=0.7)
         y = np.arange(n)
-        colors = [STANCE_COLORS[s] for s in rows["stance"]]
-        ax.barh(y, rows["score"], color=colors, height=0.6)
+        colors = _stance_colors(rows)
+        bars = ax.barh(y, rows["score"], color=colors, height=0.6)
+        uncertain = (rows["stance"] == UNCERTAIN).to_numpy()
+        for bar in np.array(bars.patches, dtype=object)[uncertain]:
+            bar.set(edgecolor="white", linewidth=0, **UNCERTAIN_STYLE)
         # A tick at the score keeps the label colour visible when the bar is near zero.
         ax.scatter(rows["score"], y, marker="|", s=300, linewidths=3, color=colors, zorder=3)
         ax.errorbar(rows["score"], y, xerr=[rows["score"] - rows["score_lo"], rows["score_hi"] - rows["score"]],
@@ -246,7 +258,7 @@ def speaker_stance_figure(table, target=None, top=TOP_SPEAKERS):
         ax.text(0.0, 1.02, "← against", transform=ax.transAxes, fontsize=9, color=STANCE_COLORS["against"])
         ax.text(1.0, 1.02, "favor →", transform=ax.transAxes, ha="right", fontsize=9,
                 color=STANCE_COLORS["favor"])
-        _stance_legend(ax, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+        _stance_legend(ax, uncertain=bool(uncertain.any()), loc="lower center", bbox_to_anchor=(0.5, 1.0))
         return canvas.fig
 
 
@@ -294,6 +306,10 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
             g = shown[shown["stance"] == stance]
             ax.scatter(g["score"], g["sentiment_score"], s=_area(g["n_statements"]),
                        color=color, edgecolor="white", linewidth=0.8, label=stance, zorder=3)
+        g = shown[shown["stance"] == UNCERTAIN]
+        if len(g):  # hollow: a side is not settled
+            ax.scatter(g["score"], g["sentiment_score"], s=_area(g["n_statements"]), facecolor="none",
+                       edgecolor=_stance_colors(g), linewidth=1.5, label=UNCERTAIN, zorder=3)
         ax.set_xlim(-1.05, 1.05)
         ax.set_ylim(-1.05, 1.05)
         ax.set_xlabel(SCORE_LABEL)
@@ -302,7 +318,7 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
                            (0.98, 0.98, "favours, positive tone"), (0.02, 0.98, "against, positive tone")):
             ax.text(x, y, text, transform=ax.transAxes, ha="right" if x > 0.5 else "left",
                     va="bottom" if y < 0.5 else "top", fontsize=8.5, color="#666666", style="italic")
-        legend = ax.legend(loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, 1.0),
+        legend = ax.legend(loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, 1.0),
                            title="stance label (point area grows with statements)", title_fontsize=8)
         for handle in legend.legend_handles:
             handle.set_sizes([40])
@@ -663,7 +679,8 @@ def evidence_markdown(table, scored, target=None, per_speaker=5):
         return "\n".join(lines + ["No speaker statements to score.", ""])
     lines += ["score = mean lean (p(favor) − p(against)) / (p(favor) + p(against)) of the speaker's on-target "
               "statements, confidence-weighted; interval: 90%; confidence: share of the speaker's statements "
-              "that bear on the target times the stability of the label.", "",
+              "that bear on the target times the stability of the side the score leans to; uncertain: the "
+              "on-target statements disagree, or the only one is weak.", "",
               "| speaker | stance | score | 90% interval | confidence | sentiment | n |",
               "|---|---|---:|---|---:|---|---:|"]
     for r in rows:

@@ -128,8 +128,9 @@ SPEAKER_STANCE = {
     "organization": "organisation, else ''",
     "country": "country, else ''",
     "date": "article date (NaT for corpus-wide rows or unknown dates)",
-    "stance": "favor | against | neutral: a side when score >= speakers.MARGIN (or <= -MARGIN); neutral when no "
-              "statement is on target or the sides balance",
+    "stance": "favor | against | neutral | uncertain: a side when score >= speakers.MARGIN (or <= -MARGIN); "
+              "neutral when no statement is on target; uncertain when the on-target statements disagree or the only "
+              "one is weak (speakers.uncertainty)",
     "p_favor": "confidence-weighted mean of statement p_favor",
     "p_against": "confidence-weighted mean of statement p_against",
     "p_neutral": "confidence-weighted mean of statement p_neutral",
@@ -139,7 +140,7 @@ SPEAKER_STANCE = {
                 "split between the sides)",
     "score_hi": "upper end of the 90% interval of score",
     "stance_confidence": "0-1: confidence-weighted share of statements on target times the share of posterior "
-                         "draws that give the same stance; 0 for speakers who never address the target",
+                         "draws that give the side the score leans to; 0 for speakers who never address the target",
     "sentiment": "negative | neutral | positive: argmax of the weighted mean sentiment probabilities",
     "p_negative": "confidence-weighted mean of statement p_negative",
     "p_sentiment_neutral": "confidence-weighted mean of statement p_sentiment_neutral",

@@ -23,8 +23,15 @@ How a speaker's stance is decided
 * ``score``: the mean lean of the on-target statements, weighted by the
   extractor's ``confidence`` that the speaker really said them (0 when none is
   on target).  Label: favor when ``score >= MARGIN``, against when
-  ``score <= -MARGIN``, otherwise neutral (no on-target statement, or both
-  sides about equally).
+  ``score <= -MARGIN``, neutral when no statement is on target.
+* **uncertain** instead of a side when the on-target statements do not settle
+  it (``uncertainty``): they disagree (the side the score leans away from holds
+  ``MINORITY`` or more of their weight, or the score is within ``MARGIN`` of 0),
+  or the only evidence is one statement whose side has a probability below
+  ``LONE_MIN``.  One misread statement then makes a speaker uncertain, never
+  the other side: three favor statements and one strong against stay favor; one
+  favor and one against are uncertain; a lone statement at p 0.55 is uncertain.
+  Figure 1 draws uncertain speakers as hatched, faded bars.
 * 90% interval of ``score``: the split between the sides gets a Beta posterior
   whose counts are the confidence-weighted sums of the on-target statements'
   shares ``p_favor / (p_favor + p_against)`` and ``p_against / (...)`` plus
@@ -52,10 +59,13 @@ import pandas as pd
 from . import schemas
 
 MARGIN = 0.2          # mean lean of the on-target statements needed to call a side
+MINORITY = 0.3        # on-target weight on the other side from which a speaker's statements disagree
+LONE_MIN = 0.75       # a lone on-target statement below this probability of its side settles nothing
 PRIOR = 0.5           # Beta pseudo-count per side: one uninformative statement in all
 N_EVIDENCE = 3        # statements quoted in ``evidence``
 EVIDENCE_CHARS = 240  # each evidence statement is cut to this many characters
 LABELS = ["favor", "against", "neutral"]
+UNCERTAIN = "uncertain"  # a speaker label: on-target statements that do not settle a side
 PROBS = ["p_favor", "p_against", "p_neutral"]
 SENT_PROBS = ["p_negative", "p_sentiment_neutral", "p_positive"]
 SENT_LABELS = ["negative", "neutral", "positive"]
@@ -95,6 +105,26 @@ def stance_labels(score):
     return np.where(score >= MARGIN, "favor", np.where(score <= -MARGIN, "against", "neutral"))
 
 
+def uncertainty(probs, weights):
+    """Why one speaker's on-target statements do not settle a side, or '' when they do.
+
+    ``probs``: (n, 3) (p_favor, p_against, p_neutral) of the on-target statements,
+    ``weights``: their (n,) confidences.  Returns 'sides disagree' (the side the
+    weighted mean lean points away from holds ``MINORITY`` or more of the weight, or
+    the mean lean is within ``MARGIN`` of 0), 'one weak statement' (a single statement
+    whose side has probability below ``LONE_MIN``) or ''.
+    """
+    probs, weights = np.asarray(probs, dtype=float).reshape(-1, 3), np.asarray(weights, dtype=float)
+    _, lean = statement_leans(probs)
+    score = float((weights * lean).sum() / weights.sum())
+    other = np.sign(lean) == -np.sign(score) if score else np.ones(len(lean), dtype=bool)
+    if abs(score) < MARGIN or weights[other].sum() >= MINORITY * weights.sum():
+        return "sides disagree"
+    if len(probs) == 1 and probs[0, :2].max() < LONE_MIN:
+        return "one weak statement"
+    return ""
+
+
 def posterior_draws(probs, weights, n_draws, rng):
     """Draws of the speaker's score ``2 * theta - 1``, theta ~ Beta(favor, against counts).
 
@@ -132,17 +162,19 @@ def _evidence(cols, idx, stance):
 
 
 def _stance(probs, w, n_boot, rng):
-    """(stance, score, lo, hi, confidence, n_on_target) of one speaker's statements (module docstring)."""
+    """(stance, score, lo, hi, confidence, n_on_target) of one speaker's statements (module docstring);
+    confidence is that of the side the score leans to, also for uncertain speakers."""
     on_target, lean = statement_leans(probs)
     if not on_target.any():
         return "neutral", 0.0, -1.0, 1.0, 0.0, 0
     wt = w[on_target]
     score = float((wt * lean[on_target]).sum() / wt.sum())
-    stance = str(stance_labels(score))
+    side = str(stance_labels(score))
     draws = posterior_draws(probs[on_target], wt, n_boot, rng)
     lo, hi = np.quantile(draws, [0.05, 0.95])
-    support = (stance_labels(draws) == stance).mean()
+    support = (stance_labels(draws) == side).mean()
     share = wt.sum() / w.sum()
+    stance = UNCERTAIN if uncertainty(probs[on_target], wt) else side
     return stance, score, float(min(lo, score)), float(max(hi, score)), float(share * support), int(on_target.sum())
 
 

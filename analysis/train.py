@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .classifier import ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier
+from .classifier import ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier, with_context
 
 TASKS = {
     "stance": {"labels": ["favor", "against", "neutral"], "pair": True,
@@ -73,6 +73,8 @@ DATASETS = {
 
 
 NEWS = "news_statements"  # the project's own news data: its rows are reported per phenomenon
+CONTRAST = "news_contrast"  # contrast groups with the sentence before each statement (``contrast_report``)
+OWN = (NEWS, CONTRAST)  # the project's own sets, reported apart from the shared (public) ones
 
 
 def _folders(data_dirs):
@@ -85,7 +87,10 @@ def load_split(data_dirs, task, split):
 
     Shared sets have a ``label`` column; news_statements has ``stance`` and
     ``sentiment`` columns, and the one named ``task`` becomes the label.
-    Returns DataFrame(dataset, [target], text, label, y, topic, phenomenon).
+    A ``context`` column (news_contrast: the sentence before the statement) is joined
+    before the stance text (``classifier.with_context``).
+    Returns DataFrame(dataset, [target], text, label, y, topic, phenomenon, context, pair_id,
+    statement (the text without its context)).
     """
     frames = []
     for data_dir in _folders(data_dirs):
@@ -109,6 +114,11 @@ def load_split(data_dirs, task, split):
         topic = df["topic_id"] if "topic_id" in df.columns else pd.Series("", index=df.index)
         df["topic"] = df["dataset"] + ":" + topic.where(topic.fillna("") != "", df["target"])
     df["phenomenon"] = df["phenomenon"].fillna("") if "phenomenon" in df.columns else ""
+    df["context"] = df["context"].fillna("") if "context" in df.columns else ""
+    df["pair_id"] = df["pair_id"].fillna("") if "pair_id" in df.columns else ""
+    df["statement"] = df["text"]
+    if task == "stance":  # the stance model reads a statement after the sentence before it
+        df["text"] = [with_context(c, t) for c, t in zip(df["context"], df["text"])]
     return df
 
 
@@ -130,7 +140,7 @@ def target_swaps(rows, pool, rng):
                        label="neutral", y=neutral, dataset=rows["dataset"] + "+swap", phenomenon="target_swap")
 
 
-def rows_per_epoch(train, cap, mix=None, swaps=0.0, swap_from=(NEWS,)):
+def rows_per_epoch(train, cap, mix=None, swaps=0.0, swap_from=OWN):
     """({dataset: rows drawn per epoch}, target-swapped rows added) (``epoch_sample``)."""
     mix = mix or {}
     counts = {name: mix.get(name, min(cap, n)) for name, n in train["dataset"].value_counts().sort_index().items()}
@@ -138,7 +148,21 @@ def rows_per_epoch(train, cap, mix=None, swaps=0.0, swap_from=(NEWS,)):
     return counts, int(round(swaps * from_swapped)) if "target" in train.columns else 0
 
 
-def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=(NEWS,)):
+def context_noise(rows, pool, rng):
+    """``rows`` (same order, same labels) each read after another statement of its own topic
+    from ``pool`` as context: in an article the sentence before a statement is often
+    someone's other words, which do not change what a self-contained statement says."""
+    if rows.empty:
+        return rows
+    contexts = []
+    for topic, text in zip(rows["topic"], rows["text"]):
+        others = pool["text"].to_numpy()[(pool["topic"] == topic).to_numpy() & (pool["text"] != text).to_numpy()]
+        contexts.append(others[rng.integers(len(others))] if len(others) else "")
+    return rows.assign(text=[with_context(c, t) for c, t in zip(contexts, rows["text"])],
+                       dataset=rows["dataset"] + "+context")
+
+
+def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=OWN, noise=0.0):
     """Rows for one epoch: ``cap`` rows per dataset (``mix`` overrides it per dataset,
     drawing with replacement past a dataset's size), plus target swaps.
 
@@ -151,9 +175,14 @@ def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0,
     counts, n_swaps = rows_per_epoch(train, cap, mix, swaps, swap_from)
     parts = [g.sample(n=counts[name], replace=counts[name] > len(g), random_state=int(rng.integers(1 << 31)))
              for name, g in train.groupby("dataset", sort=True)]
-    sample = pd.concat(parts)
+    sample = pd.concat(parts, ignore_index=True)
+    if noise and "target" in sample.columns:
+        news = sample.index[(sample["dataset"] == NEWS).to_numpy()]
+        pick = rng.random(len(news)) < noise
+        sample = pd.concat([sample.drop(news[pick]),
+                            context_noise(sample.loc[news[pick]], train[train["dataset"] == NEWS], rng)])
     if n_swaps:
-        source = sample[sample["dataset"].isin(swap_from)]
+        source = sample[sample["dataset"].str.split("+").str[0].isin(swap_from)]
         pick = source.sample(n=n_swaps, replace=n_swaps > len(source), random_state=int(rng.integers(1 << 31)))
         sample = pd.concat([sample, target_swaps(pick, train[train["dataset"].isin(swap_from)], rng)])
     sample = sample.sample(frac=1, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
@@ -234,9 +263,26 @@ def _f1_over_own_classes(y, pred, n_classes):
     return round(macro_f1(y, pred, n_classes, sorted(set(y))), 4)
 
 
+def _phenomena(rows, y, pred, n):
+    """{phenomenon: {n, accuracy, macro_f1}} over ``rows`` (indices into ``y`` and ``pred``)."""
+    return {name: {"n": int(len(g)), "accuracy": round(float((y[g.index] == pred[g.index]).mean()), 4),
+                   "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
+            for name, g in rows.groupby("phenomenon", sort=True)}
+
+
+def groups_right(rows, correct):
+    """Share of the contrast groups (``pair_id``) of ``rows`` with every row right, and their number.
+
+    ``correct``: a boolean per row of ``rows``.  A model that reads words, not stance,
+    gets the rows of a group that share words half right."""
+    grouped = pd.Series(np.asarray(correct), index=rows.index)[rows["pair_id"] != ""].groupby(rows["pair_id"])
+    return (round(float(grouped.all().mean()), 4) if len(grouped) else None), int(len(grouped))
+
+
 def dev_report(dev, logits, labels, temperature):
-    """Macro-F1 overall, for news and shared rows, per dataset and per phenomenon; confusion
-    matrix; ECE before/after calibration."""
+    """Macro-F1 overall, for news_statements, news_contrast and the shared rows, per
+    dataset and per phenomenon; contrast groups fully right; confusion matrix; ECE
+    before/after calibration."""
     y, pred = dev["y"].to_numpy(), logits.argmax(1)
     n = len(labels)
     # Per dataset, F1 is averaged over that dataset's own gold classes (two for the
@@ -244,60 +290,66 @@ def dev_report(dev, logits, labels, temperature):
     per = {name: {"n": int(len(g)), "classes": [labels[c] for c in sorted(set(y[g.index]))],
                   "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
            for name, g in dev.groupby("dataset", sort=True)}
-    news = dev[dev["dataset"] == NEWS]
-    phenomena = {name: {"n": int(len(g)), "accuracy": round(float((y[g.index] == pred[g.index]).mean()), 4),
-                        "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
-                 for name, g in news.groupby("phenomenon", sort=True)}
-    shared = (dev["dataset"] != NEWS).to_numpy()
+    news, contrast = (dev["dataset"] == NEWS).to_numpy(), (dev["dataset"] == CONTRAST).to_numpy()
+    shared = ~(news | contrast)
     cm = pd.crosstab(pd.Categorical(dev["label"], labels), pd.Categorical([labels[i] for i in pred], labels),
                      dropna=False)
-    return {
+    report = {
         "overall_macro_f1": round(macro_f1(y, pred, n), 4),
-        "news_macro_f1": round(macro_f1(y[~shared], pred[~shared], n), 4) if (~shared).any() else None,
+        "news_macro_f1": round(macro_f1(y[news], pred[news], n), 4) if news.any() else None,
         "shared_macro_f1": round(macro_f1(y[shared], pred[shared], n), 4) if shared.any() else None,
         "per_dataset_macro_f1": round(float(np.mean([v["macro_f1"] for v in per.values()])), 4),
         "accuracy": round(float((y == pred).mean()), 4),
         "per_dataset": per,
-        "per_phenomenon": phenomena,
+        "per_phenomenon": _phenomena(dev[news], y, pred, n),
         "confusion": {"rows_gold_cols_pred": labels, "matrix": cm.to_numpy().tolist()},
         "temperature": round(temperature, 4),
         "ece_before": round(expected_calibration_error(softmax(logits), y), 4),
         "ece_after": round(expected_calibration_error(softmax(logits, temperature), y), 4),
     }
+    if contrast.any():
+        rows = dev[contrast]
+        share, count = groups_right(rows, y[contrast] == pred[contrast])
+        report.update(contrast_macro_f1=round(macro_f1(y[contrast], pred[contrast], n), 4),
+                      contrast_per_phenomenon=_phenomena(rows, y, pred, n),
+                      contrast_groups_right=share, contrast_groups=count)
+    return report
 
 
-def swapped_news_dev(dev, seed=0):
-    """Every news dev statement paired with the target of another (random, seeded) dev topic."""
-    news = dev[dev["dataset"] == NEWS].reset_index(drop=True)
+def swapped_news_dev(dev, seed=0, dataset=NEWS):
+    """Every ``dataset`` dev statement paired with the target of another (random, seeded) dev topic."""
+    news = dev[dev["dataset"] == dataset].reset_index(drop=True)
     if news.empty or news["topic"].nunique() < 2:
         return news
     return target_swaps(news, news, np.random.default_rng(seed))
 
 
 def dev_check(dev, per_dataset, rng):
-    """The dev rows checked during training: all news rows, ``per_dataset`` of each other set."""
-    parts = [g if name == NEWS or len(g) <= per_dataset
+    """The dev rows checked during training: all rows of the own sets, ``per_dataset`` of each other set."""
+    parts = [g if name in OWN or len(g) <= per_dataset
              else g.sample(n=per_dataset, random_state=int(rng.integers(1 << 31)))
              for name, g in dev.groupby("dataset", sort=True)]
     return pd.concat(parts)
 
 
 def selection_score(dev, logits, n_classes):
-    """Checkpoint selection: mean macro-F1 of the news rows and of the other (shared) rows."""
-    news = (dev["dataset"] == NEWS).to_numpy()
+    """Checkpoint selection: mean macro-F1 of the news_statements rows, the news_contrast
+    rows and the other (shared) rows (of those present)."""
+    news, contrast = (dev["dataset"] == NEWS).to_numpy(), (dev["dataset"] == CONTRAST).to_numpy()
     y, pred = dev["y"].to_numpy(), logits.argmax(1)
-    parts = [macro_f1(y[m], pred[m], n_classes) for m in (news, ~news) if m.any()]
+    parts = [macro_f1(y[m], pred[m], n_classes) for m in (news, contrast, ~(news | contrast)) if m.any()]
     return float(np.mean(parts)), parts
 
 
 def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
-          r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, base=None, template="{target}",
+          r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, noise=0.0, base=None, template="{target}",
           dev_per_dataset=300, seed=13, device=None, threads=None, log=print):
     """Train the ``task`` adapter; keep the checkpoint with the best dev score; return settings.
 
     ``data_dir``: one data folder or several (``load_split``).  ``cap``: rows per dataset
     per epoch, ``mix``: {dataset: rows per epoch} overriding it; ``swaps``: target-swapped
-    neutral pairs per news row (``epoch_sample``).  ``base``: the encoder (``BASES``),
+    neutral pairs per row of the own sets, ``noise``: share of news_statements rows read
+    after another statement as context (``epoch_sample``).  ``base``: the encoder (``BASES``),
     ``template``: how the target is written (``new_classifier``).  Each epoch is checked on
     all news dev rows and ``dev_per_dataset`` rows of every other dev set; the kept
     checkpoint maximises the mean of the news and the shared macro-F1 (``selection_score``).
@@ -336,7 +388,7 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
     best, step, started = -1.0, 0, time.time()
     log(f"{task}: {len(train_df)} train rows, {len(check)} dev rows checked, {steps_per_epoch} steps/epoch on {device}")
     for epoch in range(epochs):
-        sample = epoch_sample(train_df, cap, rng, batch_size, mix=mix, swaps=swaps)
+        sample = epoch_sample(train_df, cap, rng, batch_size, mix=mix, swaps=swaps, noise=noise)
         counts = np.bincount(sample["y"], minlength=len(spec["labels"]))
         weights = torch.tensor(len(sample) / (len(counts) * np.maximum(counts, 1)), dtype=torch.float32)
         loss_fn = nn.CrossEntropyLoss(weight=weights.to(device))
@@ -356,7 +408,7 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
                 log(f"  step {step}/{total} loss {loss.item():.3f} ({time.time() - started:.0f}s)")
         score, parts = selection_score(check, predict_logits(model, tokenizer, check, device=device, bf16=bf16),
                                        len(spec["labels"]))
-        log(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f} dev macro-F1 news/shared "
+        log(f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f} dev macro-F1 news/contrast/shared "
             f"{'/'.join(f'{p:.4f}' for p in parts)} ({time.time() - started:.0f}s)")
         if score > best:
             best = score
@@ -364,7 +416,7 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
     settings = {"task": task, "data": [Path(d).name for d in _folders(data_dir)],
                 "base": base, "template": template, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                 "max_length": max_length, "cap_per_dataset_per_epoch": cap, "mix": mix or {}, "swaps": swaps,
-                "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16, "seed": seed,
+                "context_noise": noise, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16, "seed": seed,
                 "device": device, "threads": torch.get_num_threads(), "train_seconds": round(time.time() - started, 1),
                 "best_dev_selection": round(best, 4)}
     (out_dir / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
@@ -395,10 +447,8 @@ def calibrate(task, data_dir, adapter_dir=None, precision="fp32", experiment=Non
     report = dev_report(dev, logits, model.labels, temperature)
     report.update(precision=precision, threads=torch.get_num_threads(),
                   rows_per_s_news_dev=None if rows_per_s is None else round(float(rows_per_s), 1))
-    if TASKS[task]["pair"] and news.any():
-        swapped = swapped_news_dev(dev)
-        pred = predict_logits(scorer, tokenizer, swapped).argmax(1)
-        report["target_sensitivity"] = round(float((pred == model.labels.index("neutral")).mean()), 4)
+    if TASKS[task]["pair"]:
+        report.update(own_set_checks(scorer, tokenizer, dev))
     cfg = json.loads((adapter_dir / "classifier.json").read_text())
     cfg["temperature"] = report["temperature"]
     (adapter_dir / "classifier.json").write_text(json.dumps(cfg, indent=2) + "\n")
@@ -406,10 +456,28 @@ def calibrate(task, data_dir, adapter_dir=None, precision="fp32", experiment=Non
     if experiment:
         record_experiment(task, experiment, json.loads((adapter_dir / "training.json").read_text()), report)
     write_card(task, adapter_dir, dev)
-    log(f"{task}: dev macro-F1 {report['overall_macro_f1']} (news {report['news_macro_f1']}, shared "
-        f"{report['shared_macro_f1']}), target sensitivity {report.get('target_sensitivity')}, "
+    log(f"{task}: dev macro-F1 {report['overall_macro_f1']} (news {report['news_macro_f1']}, contrast "
+        f"{report.get('contrast_macro_f1')}, groups right {report.get('contrast_groups_right')}, shared "
+        f"{report['shared_macro_f1']}), target sensitivity {report.get('target_sensitivity')} / "
+        f"{report.get('contrast_target_sensitivity')}, "
         f"{report['rows_per_s_news_dev']} rows/s, ECE {report['ece_before']} -> {report['ece_after']}")
     return report
+
+
+def own_set_checks(scorer, tokenizer, dev):
+    """Target sensitivity on each own dev set (its statements paired with another dev topic's
+    target, share scored neutral) and news_contrast macro-F1 with the statements read
+    without their context."""
+    out, neutral = {}, scorer.labels.index("neutral")
+    for name, key in ((NEWS, "target_sensitivity"), (CONTRAST, "contrast_target_sensitivity")):
+        if (dev["dataset"] == name).any():
+            pred = predict_logits(scorer, tokenizer, swapped_news_dev(dev, dataset=name)).argmax(1)
+            out[key] = round(float((pred == neutral).mean()), 4)
+    rows = dev[dev["dataset"] == CONTRAST].reset_index(drop=True)
+    if len(rows):
+        pred = predict_logits(scorer, tokenizer, rows.assign(text=rows["statement"])).argmax(1)
+        out["contrast_macro_f1_without_context"] = round(macro_f1(rows["y"].to_numpy(), pred, len(scorer.labels)), 4)
+    return out
 
 
 def write_card(task, adapter_dir, dev):
@@ -426,33 +494,57 @@ def record_experiment(task, name, settings, report):
     """Append one experiment (settings and dev results) to ``EXPERIMENTS``."""
     row = {"task": task, "name": name, "settings": settings,
            **{k: report.get(k) for k in ("news_macro_f1", "shared_macro_f1", "target_sensitivity",
+                                         "contrast_macro_f1", "contrast_macro_f1_without_context",
+                                         "contrast_groups_right", "contrast_target_sensitivity",
                                          "rows_per_s_news_dev", "precision", "threads")},
-           "per_phenomenon": {k: v["accuracy"] for k, v in report["per_phenomenon"].items()}}
+           "per_phenomenon": {k: v["accuracy"] for k, v in report["per_phenomenon"].items()},
+           "contrast_per_phenomenon": {k: v["accuracy"] for k, v in report.get("contrast_per_phenomenon", {}).items()}}
     with open(EXPERIMENTS, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(row) + "\n")
 
 
-def experiments_table(task):
-    """Markdown table of the recorded experiments for ``task`` (``record_experiment``)."""
+def _experiment_rows(task):
     if not EXPERIMENTS.is_file():
         return []
     rows = [json.loads(line) for line in EXPERIMENTS.read_text().splitlines() if line.strip()]
-    rows = [r for r in rows if r["task"] == task]
+    return [r for r in rows if r["task"] == task]
+
+
+def _data_cell(s):
+    return ", ".join(s.get("data", [])) + (f" (cap {s['cap_per_dataset_per_epoch']}"
+                                           + "".join(f", {k} {v}" for k, v in s.get("mix", {}).items()) + ")")
+
+
+def experiments_table(task):
+    """Markdown tables of the recorded experiments for ``task`` (``record_experiment``): the
+    main figures with news_statements dev accuracy per phenomenon, then news_contrast dev
+    accuracy per phenomenon for the runs evaluated on it."""
+    rows = _experiment_rows(task)
     if not rows:
         return []
     phenomena = sorted({p for r in rows for p in r["per_phenomenon"]})
-    out = ["| experiment | base | data (rows/epoch) | swaps | epochs | news dev F1 | shared dev F1 | target sens. "
+    out = ["| experiment | base | data (rows/epoch) | swaps | context noise | epochs | news dev F1 | shared dev F1 "
+           "| target sens. | contrast dev F1 (without context) | contrast groups right | contrast target sens. "
            "| train min | rows/s | " + " | ".join(phenomena) + " |",
-           "|---" * (10 + len(phenomena)) + "|"]
+           "|---" * (14 + len(phenomena)) + "|"]
     for r in rows:
         s = r["settings"]
-        data = ", ".join(s.get("data", [])) + (f" (cap {s['cap_per_dataset_per_epoch']}"
-                                               + "".join(f", {k} {v}" for k, v in s.get("mix", {}).items()) + ")")
-        cells = [r["name"], s.get("base", "").split("/")[-1], data, s.get("swaps", 0), s["epochs"],
-                 r["news_macro_f1"], r["shared_macro_f1"], r.get("target_sensitivity"),
-                 round(s["train_seconds"] / 60, 1), f"{r['rows_per_s_news_dev']} ({r['precision']})",
+        contrast = None if r.get("contrast_macro_f1") is None else \
+            f"{r['contrast_macro_f1']} ({r.get('contrast_macro_f1_without_context')})"
+        cells = [r["name"], s.get("base", "").split("/")[-1], _data_cell(s), s.get("swaps", 0),
+                 s.get("context_noise", 0), s["epochs"], r["news_macro_f1"], r["shared_macro_f1"],
+                 r.get("target_sensitivity"), contrast, r.get("contrast_groups_right"),
+                 r.get("contrast_target_sensitivity"), round(s["train_seconds"] / 60, 1),
+                 f"{r['rows_per_s_news_dev']} ({r['precision']})",
                  *(r["per_phenomenon"].get(p, "") for p in phenomena)]
         out.append("| " + " | ".join("–" if c is None else str(c) for c in cells) + " |")
+    contrast_rows = [r for r in rows if r.get("contrast_per_phenomenon")]
+    if contrast_rows:
+        phenomena = sorted({p for r in contrast_rows for p in r["contrast_per_phenomenon"]})
+        out += ["", "news_contrast dev accuracy per phenomenon:", "",
+                "| experiment | " + " | ".join(phenomena) + " |", "|---" * (1 + len(phenomena)) + "|"]
+        out += ["| " + " | ".join([r["name"], *(str(r["contrast_per_phenomenon"].get(p, "–")) for p in phenomena)])
+                + " |" for r in contrast_rows]
     return out
 
 
@@ -494,6 +586,15 @@ def model_card(task, settings, report, dev):
                   "| phenomenon | rows | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
         lines += [f"| {k} | {v['n']} | {v['accuracy']} | {v['macro_f1']} |"
                   for k, v in report["per_phenomenon"].items()]
+    if report.get("contrast_per_phenomenon"):
+        lines += ["", f"news_contrast dev (the sentence before each statement read with it where there is one): "
+                  f"macro-F1 **{report['contrast_macro_f1']}** ({report.get('contrast_macro_f1_without_context')} "
+                  f"with the statements read alone); contrast groups with every row right: "
+                  f"**{report['contrast_groups_right']}** of {report['contrast_groups']}; target sensitivity "
+                  f"{report.get('contrast_target_sensitivity')}. Per phenomenon:", "",
+                  "| phenomenon | rows | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
+        lines += [f"| {k} | {v['n']} | {v['accuracy']} | {v['macro_f1']} |"
+                  for k, v in report["contrast_per_phenomenon"].items()]
     table = experiments_table(task)
     if table:
         lines += ["", "## Experiments", "",
@@ -522,9 +623,10 @@ def _train_flags(settings):
     """The ``train`` options that give ``settings`` (a training.json) beside the recipe defaults."""
     recipe, flags = RECIPES[settings["task"]], []
     given = {"epochs": settings["epochs"], "cap": settings["cap_per_dataset_per_epoch"], "swaps": settings["swaps"],
+             "context_noise": settings.get("context_noise", 0.0),
              "lr": settings["lr"], "max_length": settings["max_length"], "dropout": settings["dropout"],
              "batch_size": settings["batch_size"], "lora_r": settings["lora_r"], "seed": settings["seed"]}
-    defaults = {**recipe, "lora_r": recipe["r"], "seed": 13}  # the CLI's --seed default
+    defaults = {**recipe, "lora_r": recipe["r"], "context_noise": recipe.get("noise", 0.0), "seed": 13}  # the CLI's --seed default
     for key, value in given.items():
         if value != defaults.get(key):
             flags.append(f"--{key.replace('_', '-')} {value}")
@@ -555,10 +657,11 @@ def _weakest(report, n=3):
     datasets = sorted(report["per_dataset"].items(), key=lambda kv: kv[1]["macro_f1"])[:n]
     if datasets:
         lines.append("- Weakest dev sets (macro-F1): " + ", ".join(f"{k} {v['macro_f1']}" for k, v in datasets) + ".")
-    phenomena = sorted(report.get("per_phenomenon", {}).items(), key=lambda kv: kv[1]["accuracy"])[:n]
-    if phenomena:
-        lines.append("- Weakest news_statements phenomena (accuracy): "
-                     + ", ".join(f"{k} {v['accuracy']} (n={v['n']})" for k, v in phenomena) + ".")
+    for key, name in (("per_phenomenon", NEWS), ("contrast_per_phenomenon", CONTRAST)):
+        phenomena = sorted(report.get(key, {}).items(), key=lambda kv: kv[1]["accuracy"])[:n]
+        if phenomena:
+            lines.append(f"- Weakest {name} phenomena (accuracy): "
+                         + ", ".join(f"{k} {v['accuracy']} (n={v['n']})" for k, v in phenomena) + ".")
     return lines
 
 
@@ -575,6 +678,8 @@ def add_arguments(name, parser):
     parser.add_argument("--mix", action="append", metavar="DATASET=ROWS",
                         help="rows per epoch for one dataset, overriding --cap (repeatable)")
     parser.add_argument("--swaps", type=float, help="target-swapped neutral pairs per news row (stance)")
+    parser.add_argument("--context-noise", type=float,
+                        help="share of news_statements rows read after another statement of their topic (stance)")
     parser.add_argument("--lora-r", type=int)
     parser.add_argument("--dropout", type=float, help="encoder and LoRA dropout")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, help="bfloat16 autocast for training")
@@ -598,6 +703,7 @@ def run_cli(name, args):
         mix = dict(item.split("=", 1) for item in args.mix) if args.mix else None
         given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "max_length": args.max_length,
                  "cap": args.cap, "r": args.lora_r, "dropout": args.dropout, "bf16": args.bf16, "swaps": args.swaps,
+                 "noise": args.context_noise,
                  "base": args.base, "template": args.template,
                  "mix": {k: int(v) for k, v in mix.items()} if mix else None}
         recipe = {**RECIPES[args.task], **{k: v for k, v in given.items() if v is not None}}

@@ -340,3 +340,23 @@ def test_large_render_all_writes_every_file_in_seconds(large, tmp_path):
     print(f"render_all, 10,000 articles: {seconds:.1f} s")
     assert len(paths) == 2 * len(figures.FIGURE_NAMES) + 1 and all(p.stat().st_size > 0 for p in paths)
     assert seconds < 60  # about 3 s unloaded; tests/benchmarks/bench_figures.py times each figure
+
+
+def test_uncertain_speakers_are_hatched_faded_bars_in_their_lean_colour():
+    df = scored([("a", "Sure", "favor", 1.0), ("a", "Sure", "favor", 1.0),
+                 ("a", "Weak", (0.55, 0.10, 0.35), 1.0),
+                 ("a", "Split", "favor", 1.0), ("a", "Split", "against", 1.0)])
+    table = speaker_stance(df, n_boot=200)
+    fig = figures.speaker_stance_figure(table)
+    ax = fig.axes[0]
+    names = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
+    bars = dict(zip(names, ax.patches[:len(names)]))
+    assert bars["Weak"].get_hatch() == figures.UNCERTAIN_STYLE["hatch"]
+    assert bars["Weak"].get_alpha() == figures.UNCERTAIN_STYLE["alpha"]
+    assert bars["Sure"].get_hatch() is None and bars["Sure"].get_alpha() is None
+    # Weak leans favor: its bar is favor's colour, faded.
+    assert bars["Weak"].get_facecolor()[:3] == bars["Sure"].get_facecolor()[:3]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "uncertain" in legend
+    text = figures.evidence_markdown(table, df)
+    assert "| Weak | uncertain |" in text and "| Split | uncertain |" in text

@@ -13,13 +13,17 @@ import pytest
 from analysis import schemas
 from analysis.speakers import (
     CORPUS,
+    LONE_MIN,
     MARGIN,
+    MINORITY,
     PRIOR,
+    UNCERTAIN,
     corpus_rows,
     group_stance,
     posterior_draws,
     speaker_stance,
     stance_labels,
+    uncertainty,
 )
 
 STANCE_P = {"favor": (0.9, 0.05, 0.05), "against": (0.05, 0.9, 0.05), "neutral": (0.05, 0.05, 0.9)}
@@ -87,11 +91,41 @@ def test_one_strongly_scored_statement_does_not_overrule_the_rest():
     assert row["stance"] == "favor" and row["score"] > MARGIN
 
 
-def test_mixed_speaker_cancels_to_neutral_and_against_side():
+def test_mixed_speaker_is_uncertain_and_against_side():
     df = scored([("a", "Mixed", "favor", 1.0), ("a", "Mixed", "against", 1.0), ("a", "Con", "against", 0.8)])
     t = speaker_stance(df, n_boot=200).set_index(["article_id", "speaker"])
-    assert t.loc[("a", "Mixed"), "stance"] == "neutral"
+    assert t.loc[("a", "Mixed"), "stance"] == UNCERTAIN  # on target, but on both sides: not "neutral"
     assert t.loc[("a", "Con"), "stance"] == "against"
+
+
+def test_three_favor_and_one_strong_against_stay_favor():
+    df = scored([("a", "S", (0.7, 0.1, 0.2), 1.0)] * 3 + [("a", "S", (0.02, 0.96, 0.02), 1.0)])
+    row = speaker_stance(df, n_boot=500).iloc[0]
+    assert row["stance"] == "favor" and row["score"] > MARGIN
+    assert row["score_lo"] < row["score"] < row["score_hi"]
+
+
+def test_two_favor_and_one_against_disagree():
+    # The against statement holds a third of the on-target weight (>= MINORITY): no side is settled.
+    df = scored([("a", "S", "favor", 1.0)] * 2 + [("a", "S", "against", 1.0)])
+    row = speaker_stance(df, n_boot=500).iloc[0]
+    assert 1 / 3 >= MINORITY and row["score"] > MARGIN  # the plain rule would have called it favor
+    assert row["stance"] == UNCERTAIN
+    assert uncertainty(df[["p_favor", "p_against", "p_neutral"]].to_numpy(), np.ones(3)) == "sides disagree"
+
+
+def test_lone_low_margin_statement_is_uncertain_and_a_sure_one_is_not():
+    weak = speaker_stance(scored([("a", "S", (0.55, 0.10, 0.35), 1.0)]), n_boot=500).iloc[0]
+    sure = speaker_stance(scored([("a", "S", (0.90, 0.05, 0.05), 1.0)]), n_boot=500).iloc[0]
+    assert 0.55 < LONE_MIN <= 0.9
+    assert weak["stance"] == UNCERTAIN and weak["score"] > MARGIN and weak["n_on_target"] == 1
+    assert weak["score_lo"] < 0 < weak["score_hi"]  # the interval shows it too
+    assert sure["stance"] == "favor"
+    assert uncertainty(np.array([[0.55, 0.10, 0.35]]), np.ones(1)) == "one weak statement"
+    assert uncertainty(np.array([[0.90, 0.05, 0.05]]), np.ones(1)) == ""
+    # A weak statement beside a sure one on the same side is not "one weak statement".
+    both = speaker_stance(scored([("a", "S", (0.55, 0.10, 0.35), 1.0), ("a", "S", "favor", 1.0)])).iloc[0]
+    assert both["stance"] == "favor"
 
 
 @pytest.mark.parametrize("score, label", [
