@@ -416,7 +416,8 @@ def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_le
     settings = {"task": task, "data": [Path(d).name for d in _folders(data_dir)],
                 "base": base, "template": template, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                 "max_length": max_length, "cap_per_dataset_per_epoch": cap, "mix": mix or {}, "swaps": swaps,
-                "context_noise": noise, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16, "seed": seed,
+                "context_noise": noise, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16,
+                "seed": seed,
                 "device": device, "threads": torch.get_num_threads(), "train_seconds": round(time.time() - started, 1),
                 "best_dev_selection": round(best, 4)}
     (out_dir / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
@@ -626,7 +627,8 @@ def _train_flags(settings):
              "context_noise": settings.get("context_noise", 0.0),
              "lr": settings["lr"], "max_length": settings["max_length"], "dropout": settings["dropout"],
              "batch_size": settings["batch_size"], "lora_r": settings["lora_r"], "seed": settings["seed"]}
-    defaults = {**recipe, "lora_r": recipe["r"], "context_noise": recipe.get("noise", 0.0), "seed": 13}  # the CLI's --seed default
+    # 13: the CLI's --seed default
+    defaults = {**recipe, "lora_r": recipe["r"], "context_noise": recipe.get("noise", 0.0), "seed": 13}
     for key, value in given.items():
         if value != defaults.get(key):
             flags.append(f"--{key.replace('_', '-')} {value}")
