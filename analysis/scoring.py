@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import numerics, schemas
-from .classifier import ADAPTERS_DIR, hash_files
+from .classifier import ADAPTERS_DIR, hash_files, with_context
 from .paths import CACHE_DIR
 
 LABELS = {"stance": ["favor", "against", "neutral"], "sentiment": ["negative", "neutral", "positive"]}
@@ -335,6 +335,9 @@ def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: s
                 precision: str | None = None, source: str = "input") -> pd.DataFrame:
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
+    Stance reads an optional ``df.context`` (the sentence before each text in its
+    article) before the text (``classifier.with_context``), as ``score_statements`` does.
+
     ``precision``: "auto", "fp32", "bf16" or "int8" (``resolve_precision``);
     default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".
     Rows with empty text get an empty label and NaN probabilities, with a warning
@@ -348,6 +351,9 @@ def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: s
         raise ValueError("input has no 'text' column")
     out = df.copy()
     texts = out["text"].fillna("").astype(str)
+    if task == "stance" and "context" in out.columns:
+        texts = pd.Series([with_context(c, t) if t.strip() else t
+                           for c, t in zip(out["context"].fillna("").astype(str), texts)], index=out.index)
     if task == "stance":
         if target is None and "target" not in out.columns:
             raise ValueError("stance needs a target: give --target or a 'target' column")
@@ -416,8 +422,8 @@ def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: s
 
 def stance_inputs(statements: pd.DataFrame) -> list[str]:
     """What the stance model reads for each STATEMENTS row: its ``text``, after its
-    ``context`` when it has one (a statement that points back, "this was done ...")."""
-    return [f"{c} {t}" if c else t for c, t in zip(statements["context"], statements["text"])]
+    ``context`` when it has one (``classifier.with_context``)."""
+    return [with_context(c, t) for c, t in zip(statements["context"], statements["text"])]
 
 
 def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,

@@ -276,7 +276,7 @@ def groups_right(rows, correct):
     ``correct``: a boolean per row of ``rows``.  A model that reads words, not stance,
     gets the rows of a group that share words half right."""
     grouped = pd.Series(np.asarray(correct), index=rows.index)[rows["pair_id"] != ""].groupby(rows["pair_id"])
-    return (round(float(grouped.all().mean()), 4) if len(grouped) else None), int(len(grouped))
+    return (float(grouped.all().mean()) if len(grouped) else None), int(len(grouped))
 
 
 def dev_report(dev, logits, labels, temperature):
@@ -312,7 +312,7 @@ def dev_report(dev, logits, labels, temperature):
         share, count = groups_right(rows, y[contrast] == pred[contrast])
         report.update(contrast_macro_f1=round(macro_f1(y[contrast], pred[contrast], n), 4),
                       contrast_per_phenomenon=_phenomena(rows, y, pred, n),
-                      contrast_groups_right=share, contrast_groups=count)
+                      contrast_groups_right=None if share is None else round(share, 4), contrast_groups=count)
     return report
 
 

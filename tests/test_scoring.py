@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from analysis import schemas, scoring
-from analysis.classifier import ADAPTERS_DIR, base_model_dir, new_classifier, save_classifier
+from analysis.classifier import ADAPTERS_DIR, base_model_dir, new_classifier, save_classifier, with_context
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +310,7 @@ def test_stance_reads_the_context_and_sentiment_the_text(tiny_adapter, tmp_path)
     statements = pd.DataFrame([{c: "" for c in schemas.STATEMENTS}] * 2)
     statements["text"] = ["This was lawful.", "The troops were welcome."]
     statements["context"] = ["The council sent troops.", ""]
-    assert scoring.stance_inputs(statements) == ["The council sent troops. This was lawful.",
+    assert scoring.stance_inputs(statements) == ["The council sent troops. | This was lawful.",
                                                  "The troops were welcome."]
     scored = scoring.score_statements(statements, "T", model=tiny_adapter, sentiment_model=adapter_sent,
                                       cache_dir=tmp_path)
@@ -321,6 +321,16 @@ def test_stance_reads_the_context_and_sentiment_the_text(tiny_adapter, tmp_path)
     alone = scoring.score_texts(statements[["text"]], "stance", target="T", model=tiny_adapter, cache_dir=tmp_path)
     assert not np.isclose(alone["p_favor"][0], scored["p_favor"][0])  # the context changed what the model read
     assert np.allclose(scored["p_positive"], sentiment["p_positive"])
+    # score --input reads a 'context' column the same way
+    table = scoring.score_texts(statements[["text", "context"]], "stance", target="T", model=tiny_adapter,
+                                cache_dir=tmp_path)
+    assert np.allclose(table[["p_favor", "p_against", "p_neutral"]], stance[["p_favor", "p_against", "p_neutral"]])
+
+
+def test_context_is_cut_to_its_last_words():
+    long = " ".join(f"w{i}" for i in range(100))
+    assert with_context(long, "It was lawful.") == " ".join(f"w{i}" for i in range(60, 100)) + " | It was lawful."
+    assert with_context("", "It was lawful.") == with_context("  ", "It was lawful.") == "It was lawful."
 
 
 def run_cli(*args):

@@ -1,5 +1,6 @@
-"""The shipped stance and sentiment models on news_statements dev (../shared/data, CC0): the floors
-issue 10 set, measured through the public scoring function in float32.
+"""The shipped stance and sentiment models on news_statements dev and news_contrast dev
+(../shared/data, CC0): the floors issues 10 and 20 set, measured through the public scoring
+function in float32.
 
 These are quality checks of the committed models, not code-path tests: they fail when a
 retrained adapter falls below the floors.
@@ -13,6 +14,7 @@ import pytest
 from analysis import scoring, train
 
 NEWS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "news_statements"
+CONTRAST = NEWS.parent / "news_contrast"
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not NEWS.is_dir(), reason="../shared/data/news_statements is not beside the repo")]
 
@@ -72,3 +74,33 @@ def test_int8_stays_close_to_float32(task, tmp_path):
         scored = scoring.score_texts(dev[columns], task, cache_dir=tmp_path, precision=precision)
         f1[precision] = train.macro_f1(dev["y"].to_numpy(), scored["label"].map(labels.index).to_numpy(), 3)
     assert abs(f1["int8"] - f1["fp32"]) <= (0.02 if task == "stance" else 0.01), f1
+
+
+@pytest.fixture(scope="module")
+def contrast(tmp_path_factory):
+    """news_contrast dev scored through score_texts with its 'context' column (the sentence before)."""
+    if not CONTRAST.is_dir():
+        pytest.skip("../shared/data/news_contrast is not beside the repo")
+    dev = train.load_split(CONTRAST, "stance", "dev")
+    rows = dev[["statement", "context", "target"]].rename(columns={"statement": "text"})
+    scored = scoring.score_texts(rows, "stance", cache_dir=tmp_path_factory.mktemp("cache"), precision="fp32")
+    return dev, scored["label"].map(train.TASKS["stance"]["labels"].index).to_numpy()
+
+
+def test_contrast_dev_macro_f1_every_phenomenon_and_groups(contrast):
+    """Issue 20: the statements whose surface words do not decide their stance."""
+    dev, pred = contrast
+    y = dev["y"].to_numpy()
+    assert train.macro_f1(y, pred, 3) >= 0.78
+    accuracy = pd.Series(pred == y).groupby(dev["phenomenon"].to_numpy()).mean()
+    assert len(accuracy) == 14
+    assert (accuracy >= 0.60).all(), accuracy.sort_values().head()
+    share, groups = train.groups_right(dev, pred == y)
+    assert groups >= 20 and share >= 0.55
+
+
+def test_contrast_dev_unrelated_target_gives_neutral(contrast, tmp_path):
+    dev, _ = contrast
+    swapped = train.swapped_news_dev(dev, dataset="news_contrast")
+    scored = scoring.score_texts(swapped[["text", "target"]], "stance", cache_dir=tmp_path, precision="fp32")
+    assert (scored["label"] == "neutral").mean() >= 0.90
