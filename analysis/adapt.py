@@ -40,8 +40,9 @@ import numpy as np
 import pandas as pd
 
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
+from .metrics import fit_temperature, macro_f1, softmax
+from .vocab import LABELS
 
-LABELS = {"stance": ["favor", "against", "neutral"], "sentiment": ["negative", "neutral", "positive"]}
 ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against"}
 # L2 strengths tried, strongest first (a tie goes to the stronger); inf keeps the base head.
 PENALTIES = (np.inf, 1.0, 1e-1, 1e-2, 1e-3)
@@ -210,7 +211,6 @@ def choose_penalty(X, y, groups, W0, b0, k=5, seed=0):
 
 
 def _nll(logits, y):
-    from .train import softmax
 
     return float(-np.log(softmax(logits.astype(np.float64))[np.arange(len(y)), y] + 1e-12).mean())
 
@@ -235,7 +235,6 @@ def compare(y, adapted_logits, base_logits, n_boot=1000, seed=0):
     Macro-F1 is over the classes in the labels. The verdict needs a gain of at least
     ``MIN_GAIN`` that holds in ``MIN_SHARE`` of bootstrap resamples of the held-out rows.
     """
-    from .train import macro_f1
 
     classes, n = sorted(set(y)), adapted_logits.shape[1]
     a_pred, b_pred = adapted_logits.argmax(1), base_logits.argmax(1)
@@ -270,7 +269,6 @@ def describe(report):
 def adapt(labels, task, out_dir, model=None, folds_k=5, seed=0, progress=True, labels_path=None):
     """Refit the head of ``model`` (default: the shipped adapter) on ``labels`` (``read_labels``),
     write the adapted model to ``out_dir`` and return the report (also in ``out_dir/adapt.json``)."""
-    from .train import fit_temperature
 
     start = time.perf_counter()
     base_dir = Path(model) if model is not None else ADAPTERS_DIR / task
@@ -389,7 +387,6 @@ def suggest(statements, target=None, model=None, task="stance", n=20, exclude=()
     ``exclude``: texts already labelled. Returns the chosen rows with ``target, text,
     label`` (empty, to fill in), ``guess``, the probabilities and ``uncertainty`` first.
     """
-    from .train import softmax
 
     pool = _candidates(statements, target, task, exclude)
     classifier, tokenizer = load_base(model, task)

@@ -31,10 +31,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .paths import EXECUTED_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from .vocab import PRECISION_CHOICES
 
 ROOT = REPO_ROOT
 NOTEBOOKS = ["01_corpus_overview.ipynb", "02_who_said_what.ipynb", "03_stance_and_sentiment.ipynb"]
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
 KERNEL = "python3"
 OWN_KERNEL = "analysis-python3"  # installed only when ``python3`` runs another interpreter
 
@@ -125,12 +125,13 @@ def build_figures(articles: str | Path | None, target: str, out_dir: str | Path,
         return time.perf_counter() - start
 
     precision = precision or os.environ.get("ANALYSIS_PRECISION") or "auto"
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    if precision not in PRECISION_CHOICES:
+        raise ValueError(f"precision must be one of {', '.join(PRECISION_CHOICES)}, not {precision!r}")
     params["precision"] = precision
-    # The kernels inherit this environment: in float32 with CPU-independent arithmetic (analysis.numerics).
+    # The kernels get the precision as a parameter and inherit this environment: in float32, the
+    # CPU-independent arithmetic of analysis.numerics, which must be set before a process starts.
     env = numerics.ENV if precision == "fp32" else {}
-    with _environment(ANALYSIS_PRECISION=precision, **env):
+    with _environment(**env):
         # Load and extract once; the notebooks, run at the same time, read the stage cache
         # (notebook 03 scores, in its kernel).
         if store is None:
@@ -160,7 +161,7 @@ def add_arguments(name, parser):
     parser.add_argument("--out", required=True, help="folder for figures and tables")
     parser.add_argument("--model", help="stance model (default: the project's adapter)")
     parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
-    parser.add_argument("--precision", choices=PRECISIONS,
+    parser.add_argument("--precision", choices=PRECISION_CHOICES,
                         help="scoring precision; fp32 reproduces the figures byte for byte on any x86-64 CPU "
                              "(default: $ANALYSIS_PRECISION, else auto: bfloat16 where the CPU runs it natively)")
 

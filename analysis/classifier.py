@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from .paths import BASES_DIR, MODELS_DIR
+from .vocab import PRECISIONS
 
 ADAPTERS_DIR = MODELS_DIR  # the committed adapters, analysis/models/<task>
 
@@ -245,9 +246,6 @@ def with_context(context, text):
     if not words:
         return text
     return " ".join(words[-CONTEXT_WORDS:]) + CONTEXT_SEP + text
-
-
-PRECISIONS = ("fp32", "bf16", "int8")
 
 
 def for_inference(model, precision="fp32", key=None):

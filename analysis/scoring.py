@@ -35,11 +35,10 @@ import pandas as pd
 
 from . import numerics, schemas
 from .classifier import ADAPTERS_DIR, hash_files, with_context
+from .metrics import softmax
 from .paths import CACHE_DIR
+from .vocab import LABELS, PRECISION_CHOICES, PROB_COLUMNS
 
-LABELS = {"stance": ["favor", "against", "neutral"], "sentiment": ["negative", "neutral", "positive"]}
-PROB_COLUMNS = {"stance": ["p_favor", "p_against", "p_neutral"],
-                "sentiment": ["p_negative", "p_neutral", "p_positive"]}
 # One hypothesis per label for NLI models; {target} is filled in for stance.
 HYPOTHESES = {
     "stance": {"favor": "This statement supports {target}.",
@@ -71,8 +70,8 @@ def resolve_precision(precision=None):
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     """
     precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
-    if precision not in {"auto", "fp32", "bf16", "int8"}:
-        raise ValueError(f"precision must be auto, fp32, bf16 or int8, not {precision!r}")
+    if precision not in PRECISION_CHOICES:
+        raise ValueError(f"precision must be one of {', '.join(PRECISION_CHOICES)}, not {precision!r}")
     if precision == "auto":
         return "bf16" if fast_bf16() else "fp32"
     return precision
@@ -219,10 +218,7 @@ class Scorer:
 
     def postprocess(self, logits):
         """Calibrated probabilities: softmax of logits / temperature."""
-        z = logits / self.temperature
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(logits, self.temperature)
 
 
 class ScoreCache:
@@ -428,14 +424,18 @@ def stance_inputs(statements: pd.DataFrame) -> list[str]:
 
 def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,
                      sentiment_model: str | os.PathLike | None = None,
-                     cache_dir: str | os.PathLike | None = DEFAULT_CACHE) -> pd.DataFrame:
+                     cache_dir: str | os.PathLike | None = DEFAULT_CACHE, *,
+                     precision: str | None = None) -> pd.DataFrame:
     """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` of each statement (of its
-    ``stance_inputs``: the text after its context) and sentiment of its text."""
+    ``stance_inputs``: the text after its context) and sentiment of its text.
+
+    ``precision``: as in ``score_texts`` (``resolve_precision``)."""
     schemas.check(statements, schemas.STATEMENTS, "statements")
     base = statements.reset_index(drop=True)
     stance = score_texts(pd.DataFrame({"text": stance_inputs(base)}), "stance", target=target, model=model,
-                         cache_dir=cache_dir)
-    sentiment = score_texts(base[["text"]], "sentiment", model=sentiment_model, cache_dir=cache_dir)
+                         cache_dir=cache_dir, precision=precision)
+    sentiment = score_texts(base[["text"]], "sentiment", model=sentiment_model, cache_dir=cache_dir,
+                            precision=precision)
     out = base.copy()
     out["target"] = target
     out[["p_favor", "p_against", "p_neutral"]] = stance[["p_favor", "p_against", "p_neutral"]].to_numpy()

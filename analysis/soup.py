@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 from .classifier import ADAPTERS_DIR, read_config
+from .vocab import PRECISIONS
 
 # Ingredient settings shown in the card as "A / B" (the rest must agree).
 PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "lora_r", "seed", "best_dev_selection")
@@ -76,7 +77,7 @@ def add_arguments(name, parser):
     parser.add_argument("--adapters", required=True, nargs="+", help="adapter folders trained on the same base")
     parser.add_argument("--weights", required=True, nargs="+", type=float, help="one weight per adapter")
     parser.add_argument("--out", help="soup folder (default analysis/models/TASK)")
-    parser.add_argument("--precision", choices=["fp32", "bf16", "int8"], default="fp32",
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
                         help="precision of the dev evaluation (default fp32)")
     parser.add_argument("--experiment", help="also record the result under this name in the experiments table")
 

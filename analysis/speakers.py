@@ -56,7 +56,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from . import schemas
+from . import schemas, vocab
 
 MARGIN = 0.2          # mean lean of the on-target statements needed to call a side
 MINORITY = 0.3        # on-target weight on the other side from which a speaker's statements disagree
@@ -64,11 +64,11 @@ LONE_MIN = 0.75       # a lone on-target statement below this probability of its
 PRIOR = 0.5           # Beta pseudo-count per side: one uninformative statement in all
 N_EVIDENCE = 3        # statements quoted in ``evidence``
 EVIDENCE_CHARS = 240  # each evidence statement is cut to this many characters
-LABELS = ["favor", "against", "neutral"]
+LABELS = vocab.LABELS["stance"]
 UNCERTAIN = "uncertain"  # a speaker label: on-target statements that do not settle a side
-PROBS = ["p_favor", "p_against", "p_neutral"]
-SENT_PROBS = ["p_negative", "p_sentiment_neutral", "p_positive"]
-SENT_LABELS = ["negative", "neutral", "positive"]
+PROBS = vocab.PROB_COLUMNS["stance"]
+SENT_PROBS = vocab.SENTIMENT_COLUMNS
+SENT_LABELS = vocab.LABELS["sentiment"]
 COLUMNS = list(schemas.SPEAKER_STANCE)
 CORPUS = "*"
 NOT_STATED = "(not stated)"

@@ -175,15 +175,8 @@ def run_stages(articles, target: str | None = None, model=None, sentiment_model=
     keys["scored"] = _key("scored", keys["statements"], target, *fingerprints, precision)
     scored = cached("scored")
     if scored is None:
-        previous = os.environ.get("ANALYSIS_PRECISION")
-        os.environ["ANALYSIS_PRECISION"] = precision  # score_statements takes the precision from here
-        try:
-            scored = score_statements(statements, target, model=model, sentiment_model=sentiment_model)
-        finally:
-            if previous is None:
-                os.environ.pop("ANALYSIS_PRECISION")
-            else:
-                os.environ["ANALYSIS_PRECISION"] = previous
+        scored = score_statements(statements, target, model=model, sentiment_model=sentiment_model,
+                                  precision=precision)
         store("scored", scored)
     return Stages(art, statements, speakers, scored, keys)
 

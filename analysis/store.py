@@ -50,6 +50,7 @@ import pandas as pd
 
 from . import paths, schemas
 from .io import atomic_path, write_table, write_text
+from .vocab import PRECISION_CHOICES
 
 DEFAULT_PARTITION = 200
 TEXTS_PER_ARTICLE = 5  # a scoring partition holds partition_size * this many texts
@@ -482,7 +483,7 @@ def add_arguments(name, parser):
                         help=f"articles per partition (default {DEFAULT_PARTITION}): bounds each worker's memory")
     parser.add_argument("--model", help="stance model (default: the project's adapter)")
     parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
-    parser.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"),
+    parser.add_argument("--precision", choices=PRECISION_CHOICES,
                         help="scoring precision (default: $ANALYSIS_PRECISION, else auto)")
 
 

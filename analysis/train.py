@@ -22,9 +22,11 @@ import torch
 from torch import nn
 
 from .classifier import ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier, with_context
+from .metrics import expected_calibration_error, fit_temperature, macro_f1, softmax
+from .vocab import LABELS, PRECISIONS
 
 TASKS = {
-    "stance": {"labels": ["favor", "against", "neutral"], "pair": True,
+    "stance": {"labels": LABELS["stance"], "pair": True,
                "limits": ["news_statements is written text, cleaner and more balanced than real news: expect "
                           "lower scores on real articles than on its dev split.",
                           "A statement that takes a side without naming the action, or that says the opposite of "
@@ -32,7 +34,7 @@ TASKS = {
                           "the target).",
                           "`none`/neutral means different things in different sources (unrelated, discussing, "
                           "observing)."]},
-    "sentiment": {"labels": ["negative", "neutral", "positive"], "pair": False,
+    "sentiment": {"labels": LABELS["sentiment"], "pair": False,
                   "limits": ["The training mix is tweets, film-review phrases, news sentences and news_statements "
                              "(written, not transcribed, officials' statements); statements that mix alarm with "
                              "resolve or help can be scored positive.",
@@ -214,49 +216,6 @@ def predict_logits(model, tokenizer, df, batch_size=128, device="cpu", bf16=Fals
         with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=bf16):
             out[idx] = model(**{k: v.to(device) for k, v in enc.items()}).float().cpu().numpy()
     return out
-
-
-def macro_f1(y_true, y_pred, n_classes, classes=None):
-    """Macro-averaged F1 over ``classes`` (default: those present in ``y_true`` or ``y_pred``)."""
-    scores = []
-    for c in (range(n_classes) if classes is None else classes):
-        tp = np.sum((y_pred == c) & (y_true == c))
-        fp = np.sum((y_pred == c) & (y_true != c))
-        fn = np.sum((y_pred != c) & (y_true == c))
-        if tp + fp + fn:
-            scores.append(2 * tp / (2 * tp + fp + fn))
-    return float(np.mean(scores)) if scores else 0.0
-
-
-def softmax(logits, temperature=1.0):
-    z = logits / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def expected_calibration_error(probs, y, n_bins=15):
-    """ECE of the top-class probability over equal-width confidence bins."""
-    conf, pred = probs.max(1), probs.argmax(1)
-    edges = np.linspace(0, 1, n_bins + 1)
-    ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        inside = (conf > lo) & (conf <= hi)
-        if inside.any():
-            ece += inside.mean() * abs((pred[inside] == y[inside]).mean() - conf[inside].mean())
-    return float(ece)
-
-
-def fit_temperature(logits, y):
-    """Temperature in [0.05, 20] minimising dev negative log-likelihood (fine log-scale grid).
-
-    A grid rather than gradient steps: it cannot diverge when dev is small or the
-    model barely better than chance.
-    """
-    temperatures = np.exp(np.linspace(np.log(0.05), np.log(20), 400))
-    nll = [-np.log(softmax(logits.astype(np.float64), t)[np.arange(len(y)), y] + 1e-12).mean()
-           for t in temperatures]
-    return float(temperatures[int(np.argmin(nll))])
 
 
 def _f1_over_own_classes(y, pred, n_classes):
@@ -689,7 +648,7 @@ def add_arguments(name, parser):
     parser.add_argument("--template", help="how the target is written, e.g. 'The speaker supports {target}.'")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", help="cpu or cuda (default: cuda when available)")
-    parser.add_argument("--precision", choices=["fp32", "bf16", "int8"], default="fp32",
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
                         help="precision of the dev evaluation (default fp32)")
     parser.add_argument("--experiment", help="also record the result under this name in the experiments table")
     parser.add_argument("--calibrate-only", action="store_true", help="re-evaluate and recalibrate a saved adapter")
