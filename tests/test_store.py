@@ -202,7 +202,7 @@ def test_dataset_parts_are_keyed_read_back_and_pruned(tmp_path):
 def test_extraction_version_covers_every_module_that_loading_and_extraction_run(tmp_path):
     """The store keys extracted articles by ``EXTRACTION_CODE`` only: every package module that
     loading and extracting an article imports must lie inside it."""
-    from analysis.stages import EXTRACTION_CODE
+    from analysis.keys import EXTRACTION_CODE
 
     (tmp_path / "a.txt").write_text('date 2022-01-05 "We will help," Minister Ann Lee said on Monday.\n')
     script = ("import sys; from analysis.corpus import load_articles; from analysis.statements import "
