@@ -266,7 +266,7 @@ def describe(report):
 
 
 # -- adapt -----------------------------------------------------------------------------
-def adapt(labels, task, out_dir, model=None, folds_k=5, seed=0, progress=True, labels_path=None):
+def adapt(labels, task, out_dir, *, model=None, folds_k=5, seed=0, progress=True, labels_path=None):
     """Refit the head of ``model`` (default: the shipped adapter) on ``labels`` (``read_labels``),
     write the adapted model to ``out_dir`` and return the report (also in ``out_dir/adapt.json``)."""
 

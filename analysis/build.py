@@ -79,7 +79,7 @@ def ensure_kernel() -> str:
     return OWN_KERNEL
 
 
-def build_figures(articles: str | Path | None, target: str, out_dir: str | Path, model: str | Path | None = None,
+def build_figures(articles: str | Path | None, target: str, out_dir: str | Path, *, model: str | Path | None = None,
                   sentiment_model: str | Path | None = None, executed_dir: str | Path = EXECUTED_DIR,
                   log: Callable[[str], None] | None = None, precision: str | None = None,
                   store: str | Path | None = None) -> dict[str, float]:

@@ -326,7 +326,7 @@ def clear_scorers():
     _SCORERS.clear()
 
 
-def score_texts(df: pd.DataFrame, task: str, target: str | None = None, model: str | os.PathLike | None = None,
+def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model: str | os.PathLike | None = None,
                 cache_dir: str | os.PathLike | None = DEFAULT_CACHE, progress: bool | None = None,
                 precision: str | None = None, source: str = "input") -> pd.DataFrame:
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.

@@ -367,7 +367,7 @@ def _collect(problems, fn, *args):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def run_store(articles, target: str, store, model=None, sentiment_model=None, precision: str | None = None,
+def run_store(articles, target: str, store, *, model=None, sentiment_model=None, precision: str | None = None,
               scheduler: str = "local", n_workers: int | None = None, partition_size: int = DEFAULT_PARTITION,
               progress: bool | None = None) -> dict:
     """Run the pipeline over ``articles`` (files or folders) into the ``store`` folder.

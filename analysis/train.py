@@ -300,7 +300,7 @@ def selection_score(dev, logits, n_classes):
     return float(np.mean(parts)), parts
 
 
-def train(task, data_dir, out_dir=None, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
+def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
           r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, noise=0.0, base=None, template="{target}",
           dev_per_dataset=300, seed=13, device=None, threads=None, log=print):
     """Train the ``task`` adapter; keep the checkpoint with the best dev score; return settings.
