@@ -183,7 +183,7 @@ def test_short_wraps_and_truncates():
 def test_point_labels_overlap_neither_each_other_nor_points():
     import matplotlib.pyplot as plt
 
-    from analysis.figures import _place_labels
+    from analysis.figures.speaker_figures import place_labels
 
     rows = pd.DataFrame({"speaker": [f"Speaker Number {i}" for i in range(6)],
                          "score": [0.40, 0.46, 0.52, 0.45, -0.5, 0.0],
@@ -192,7 +192,7 @@ def test_point_labels_overlap_neither_each_other_nor_points():
     ax.set_xlim(-1, 1)
     ax.set_ylim(-1, 1)
     ax.scatter(rows["score"], rows["sentiment_score"])
-    unnamed = _place_labels(fig, ax, rows)
+    unnamed = place_labels(fig, ax, rows)
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts]
     points = ax.transData.transform(rows[["score", "sentiment_score"]].to_numpy(float))

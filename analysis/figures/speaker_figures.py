@@ -146,13 +146,13 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
                            title="stance label (point area grows with statements)", title_fontsize=8)
         for handle in legend.legend_handles:
             handle.set_sizes([40])
-        unnamed = _place_labels(canvas.fig, ax, shown, np.sqrt(point_area(shown["n_statements"])) / 2)
+        unnamed = place_labels(canvas.fig, ax, shown, np.sqrt(point_area(shown["n_statements"])) / 2)
         if unnamed:
             canvas.add_note(f"{unnamed} crowded points left unnamed (see the evidence table)")
         return canvas.fig
 
 
-def _place_labels(fig, ax, rows, radii=None):
+def place_labels(fig, ax, rows, radii=None):
     """Name the points of ``rows`` without overlaps, in order; returns how many were left unnamed.
 
     ``radii``: each point's marker radius in points (default 4).  Tries eight
