@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .attribution.context import Article, Attribution, Context, Entity, Mention  # noqa: F401 (public)
+from .attribution.driver import run as run_rules
 from .attribution.names import name_gender, parse_title, unify_surnames  # noqa: F401 (public)
 from .attribution.quotes import find_quotes  # noqa: F401 (public)
 from .attribution.variants import unify_variants
@@ -186,7 +187,7 @@ def article_records(articles: pd.DataFrame, nlp: "Language | None" = None, lexic
         art = Article(aid, text, starts.get(aid, [0]), pqs.get(aid, []), lex)
         docs = itertools.islice(stream, len(sp))
         try:
-            art.run(docs, sp)
+            run_rules(art, docs, sp)
         except Exception as exc:  # one article's bug must not lose the corpus
             message = f"{source}: statement extraction failed ({type(exc).__name__}: {exc}); article skipped"
             report(message)

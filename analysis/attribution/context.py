@@ -130,13 +130,6 @@ class Article:
         self.pending = []  # unattributed quotes running on into the next paragraph
         self.previous = None  # (start, end) of the sentence before the current one
 
-    def run(self, docs, spans):
-        """Extract every statement of the article from its paragraph Docs (an
-        iterable, consumed in order and not kept) and their (start, end) spans."""
-        from .driver import run
-
-        run(self, docs, spans)
-
     def _blocked(self, pos):
         k = bisect.bisect_right(self.blocked, (pos, float("inf"))) - 1
         return k >= 0 and self.blocked[k][0] <= pos < self.blocked[k][1]

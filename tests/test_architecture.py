@@ -1,0 +1,112 @@
+"""The package's import graph (read with ast, nothing imported): no circles, and no import from a
+lower layer to a higher one (ARCHITECTURE.md)."""
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
+# Lowest first; a module may import from its own layer and those below it.
+LAYERS = [
+    ("foundation", {"paths", "vocab", "keys", "io", "schemas", "metrics", "numerics", "lexicon"}),
+    ("corpus", {"corpus"}),
+    ("statements", {"attribution", "statements", "evaluate"}),
+    ("model", {"runtime", "classifier", "scoring"}),
+    ("speakers", {"speakers"}),
+    ("figures", {"figures"}),
+    ("training", {"train", "soup", "adapt", "widgets"}),
+    ("pipeline", {"stages", "store", "cluster", "build", "jupyter"}),
+    ("interface", {"__main__", "__init__"}),
+]
+LAYER = {top: i for i, (_, tops) in enumerate(LAYERS) for top in tops}
+
+
+def modules():
+    """{dotted module name: path} of every module of the package."""
+    out = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.with_suffix("").relative_to(PACKAGE.parent).parts)
+        out[name.removesuffix(".__init__")] = path
+    return out
+
+
+def imports(name, path, known):
+    """The package modules that module ``name`` (file ``path``) imports, at any depth of its code."""
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            # "from . import x" imports x, not the package; "from .m import x" imports m (or m.x)
+            candidates = [f"{base}.{a.name}" for a in node.names] + ([base] if node.module else [])
+            found.update(c for c in candidates if c in known)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in known)
+    found.discard(name)
+    return found
+
+
+def graph():
+    known = modules()
+    return {name: imports(name, path, known) for name, path in known.items()}
+
+
+def top_level(name):
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def cycles(edges):
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.add(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in edges:
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_every_module_has_a_layer():
+    assert {top_level(name) for name in modules()} <= set(LAYER), set(map(top_level, modules())) - set(LAYER)
+
+
+def test_no_import_circles():
+    assert cycles(graph()) == []
+
+
+def test_no_import_from_a_lower_layer_to_a_higher_one():
+    upward = sorted((a, b) for a, targets in graph().items() for b in targets
+                    if LAYER[top_level(b)] > LAYER[top_level(a)])
+    assert upward == []
+
+
+def test_the_checks_can_fail(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("from . import b\nfrom .c import x\n\ndef f():\n    from .d import y\n")
+    known = {"pkg", "pkg.a", "pkg.b", "pkg.c", "pkg.d"}
+    assert imports("pkg.a", tmp_path / "pkg" / "a.py", known) == {"pkg.b", "pkg.c", "pkg.d"}
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
