@@ -21,7 +21,8 @@ from .classifier import ADAPTERS_DIR, read_config
 from .vocab import PRECISIONS
 
 # Ingredient settings shown in the card as "A / B" (the rest must agree).
-PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "lora_r", "seed", "best_dev_selection")
+PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "context_noise", "lora_r", "seed",
+                  "best_dev_selection")
 SHARED = ("task", "data", "base", "template", "max_length", "batch_size", "lr", "dropout", "bf16_autocast")
 
 
