@@ -9,7 +9,10 @@ outputs come from ``make figures`` in ``build/notebooks``.  Other notebooks are
 saved as they are.
 
 ``python -m analysis.jupyter`` (run by ``make setup``) installs the hook for the
-Jupyter server of this environment: ``<sys.prefix>/etc/jupyter/jupyter_server_config.d/analysis.json``.
+Jupyter server of this environment: it merges the setting into
+``<sys.prefix>/etc/jupyter/jupyter_server_config.json``.  (Jupyter Server reads the files
+of ``jupyter_server_config.d/`` only to enable extensions, so a ``FileContentsManager``
+setting there is never loaded; ``jupyter server --show-config`` shows what is.)
 """
 import json
 import sys
@@ -39,10 +42,15 @@ def strip_outputs(model: dict, path: str, contents_manager=None, **kwargs) -> No
 
 
 def install(prefix: str | Path = sys.prefix) -> Path:
-    """Write the server config that enables ``strip_outputs``; returns its path."""
-    path = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "analysis.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(CONFIG, indent=2) + "\n", encoding="utf-8")
+    """Merge the setting that enables ``strip_outputs`` into the environment's server config
+    (other settings there are kept); returns its path."""
+    folder = Path(prefix) / "etc" / "jupyter"
+    path = folder / "jupyter_server_config.json"
+    config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    config.setdefault("FileContentsManager", {}).update(CONFIG["FileContentsManager"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    (folder / "jupyter_server_config.d" / "analysis.json").unlink(missing_ok=True)  # the old place, never loaded
     return path
 
 

@@ -160,5 +160,18 @@ def test_notebooks_saved_from_jupyterlab_stay_clean(tmp_path):
     jupyter.strip_outputs(model, "notebooks/03_stance_and_sentiment.ipynb",
                           contents_manager=SimpleNamespace(root_dir=str(ROOT)))
     assert nbformat.writes(model["content"]) == clean
+    (tmp_path / "etc" / "jupyter").mkdir(parents=True)
+    (tmp_path / "etc" / "jupyter" / "jupyter_server_config.json").write_text('{"ServerApp": {"port": 9999}}')
     config = jupyter.install(tmp_path)
-    assert json.loads(config.read_text())["FileContentsManager"]["pre_save_hook"] == "analysis.jupyter.strip_outputs"
+    saved = json.loads(config.read_text())
+    assert saved["FileContentsManager"]["pre_save_hook"] == "analysis.jupyter.strip_outputs"
+    assert saved["ServerApp"] == {"port": 9999}  # other settings kept
+
+
+@pytest.mark.slow
+def test_jupyter_server_of_this_environment_loads_the_save_hook():
+    """The server really reads the hook (a file in jupyter_server_config.d/ would not be read)."""
+    jupyter_bin = Path(sys.executable).parent / "jupyter"
+    out = subprocess.run([str(jupyter_bin), "server", "--show-config"], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "pre_save_hook = 'analysis.jupyter.strip_outputs'" in out, out
