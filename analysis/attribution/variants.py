@@ -36,8 +36,9 @@ def fold(word):
 
 def skeleton(word):
     """First letter and the consonants after it, transliteration pairs folded:
-    'Pashinyan' and 'Pashinian' -> 'pshnn'; 'Tokayev' and 'Toqaev' -> 'tkv'."""
-    w = fold(word)
+    'Pashinyan' and 'Pashinian' -> 'pshnn'; 'Tokayev' and 'Toqaev' -> 'tkv';
+    'Yertayev' and 'Ertayev' -> 'ertv'."""
+    w = re.sub(r"^ye", "e", fold(word))  # Cyrillic Е at the start: "Yertayev" / "Ertayev"
     for a, b in _FOLD:
         w = w.replace(a, b)
     return w[:1] + re.sub(r"[aeiouy\W]", "", w[1:])
