@@ -90,38 +90,46 @@ def relaying_outlet(art, p, verb):
     """The outlet that relays what reporting verb ``verb`` reports, else '': the
     subject of a reporting verb above it ("Xinhua reported that X said ..."), or an
     "according to OUTLET" phrase of its sentence."""
-    outlets = {m.i: m.entity for m in art.mentions.get(p, []) if is_outlet(m.entity)}
-    if not outlets:
-        return ""
     for up in verb.ancestors:
-        if up.lemma_.lower() in art.lex.REPORT_VERBS:
-            subj = next((c for c in up.children if c.dep_ == "nsubj"), None)
-            found = subj is not None and next((e for k, e in outlets.items() if k in
-                                               {t.i for t in subj.subtree}), None)
-            if found:
-                return found.name
+        subj = next((c for c in up.children if c.dep_ == "nsubj"), None)
+        if up.lemma_.lower() in art.lex.REPORT_VERBS and subj is not None and outlet_at(art, p, subj):
+            return outlet_at(art, p, subj).name
     sent = verb.sent
     for t in sent:
-        if t.lower_ == "according" and t.i + 1 < sent.end and sent.doc[t.i + 1].lower_ == "to":
-            for k, e in outlets.items():
-                if t.i + 1 < k <= t.i + 8 and k < sent.end:
-                    return e.name
+        to = sent.doc[t.i + 1] if t.i + 1 < sent.end else t
+        if t.lower_ == "according" and to.lower_ == "to":
+            source = next((c for c in to.children if c.dep_ == "pobj"), None)
+            found = source is not None and outlet_at(art, p, source)
+            if found:
+                return found.name
     return ""
 
 
-def according_phrase_end(doc, i, j):
-    """When tokens [i, j) open with "according to ... ," (an outlet's relay set off
-    inside a report: "X said, according to IRNA, that ..."), the token after its
-    comma and a following "that"; else ``i``."""
-    if j - i < 3 or doc[i].lower_ != "according" or doc[i + 1].lower_ != "to":
-        return i
-    k = next((k for k in range(i + 2, j) if doc[k].text == ","), None)
-    if k is None:
-        return i
-    k += 1
-    if k < j and doc[k].lower_ == "that":
-        k += 1
-    return k
+def outlet_at(art, p, token):
+    """The outlet Entity whose mention in paragraph ``p`` holds ``token`` or the
+    noun phrase it heads ("the official IRNA news agency"), else None."""
+    lo, hi = token.left_edge.i, token.right_edge.i
+    return next((m.entity for m in art.mentions.get(p, []) if is_outlet(m.entity) and lo <= m.i <= hi), None)
+
+
+def relayed_span(art, p, doc, verb, span):
+    """((i, j), outlet) for the token span (i, j) that reporting verb ``verb``
+    reports, less an outlet's relay inside it: "X said, according to IRNA, that
+    ..." (a leading according-phrase) and "X said ..., Anadolu reported." (a
+    trailing report); ``outlet`` is the relaying outlet's name, else ''."""
+    i, j = span
+    relay = relaying_outlet(art, p, verb)
+    if j - i >= 3 and doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
+        k = next((k for k in range(i + 2, j) if doc[k].text == ","), None)
+        if k is not None:  # the phrase goes, and a "that" after its comma
+            i = k + 1 + (k + 1 < j and doc[k + 1].lower_ == "that")
+    for t in doc[i:j]:
+        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+        if t.lemma_.lower() in art.lex.REPORT_VERBS and subj is not None and outlet_at(art, p, subj) \
+                and subj.left_edge.i > i and doc[subj.left_edge.i - 1].text == ",":
+            j, relay = subj.left_edge.i - 1, relay or outlet_at(art, p, subj).name
+            break
+    return (i, j), relay
 
 
 def asks(art, verb, speaker):

@@ -7,7 +7,7 @@ from .context import Owner
 from .coref import speaker_of
 from .direct import label_quotes, scare_quote
 from .nested import find_nested
-from .outlets import according_phrase_end, asks, relaying_outlet, relays_a_source
+from .outlets import asks, relayed_span, relays_a_source
 from .syntax import content, name_before, refers_back, source_phrase, subject
 
 
@@ -61,8 +61,8 @@ def report_verb(ctx, verb):
     if span is not None and relays_a_source(art, doc, *span, who.entity):
         return  # "Xinhua reported that X had said ...": X's verb reports it
     if span is not None:  # "X said, according to IRNA, that ...": IRNA relays
-        span = (according_phrase_end(doc, *span), span[1])
-        who = who._replace(relay=who.relay or relaying_outlet(art, p, verb))
+        span, relay = relayed_span(art, p, doc, verb, span)
+        who = who._replace(relay=who.relay or relay)
     cue = verb.text.lower() + (" out" if verb.lemma_ == "point" else "")
     if span is not None:
         cs, ce = base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1])
