@@ -7,7 +7,7 @@ import re
 
 from .context import Entity, Mention, default_lexicon
 from .outlets import outlet_entity, outlet_name
-from .variants import same_person
+from .variants import same_person, same_surname
 
 
 def country_of(words, lex=None):
@@ -195,7 +195,9 @@ def is_person(art, doc, i, j, label, titled):
     head = doc[j - 1]
     if head.dep_ == "appos" and head.head.lower_ in art.lex.ROLE_WORDS:
         return True
-    return doc[i:j].text.split()[-1] in art.surnames or len(words) == 1 and words[0] in art.first_words
+    if len(words) == 1 and (words[0] in art.first_words or any(same_surname(words[0], s) for s in art.surnames)):
+        return True  # "Lee" for "Lee Min-ho"; "Toqayev" for "Kassym-Jomart Tokayev"
+    return doc[i:j].text.split()[-1] in art.surnames
 
 
 def learn_names(art, doc):

@@ -25,6 +25,10 @@ def find_nested(ctx, verb, subj):
     if who.entity is None:
         return
     saying = next((t for t in verb.subtree if t.lemma_ in art.lex.REPORT_VERBS and t.i > verb.i), None)
+    after = owner_tok.right_edge.i + 1  # "as saying" the parser hung elsewhere ("The news agency TASS quoted X as ...")
+    if saying is None and after + 1 < len(doc) and doc[after].lower_ == "as" and \
+            doc[after + 1].lemma_ in art.lex.REPORT_VERBS:
+        saying = doc[after + 1]
     if saying is not None:
         span = content(art, doc, saying)
     else:
