@@ -142,8 +142,15 @@ def candidates(art, doc):
         elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") and not all(
                 abbreviation(art.lex, t.text) for t in ent):  # "Pres." alone is a title, not a place
             ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, ent.start, ent.end))
+    floor = 0
     for start, end, label in ents:
         titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
+        k = start
+        while k > floor and doc[k - 1].pos_ == "PROPN":
+            k -= 1
+        if k < start and label in ("PERSON", "ORG") and abbreviation(art.lex, doc[k].text):
+            start, label, titled = k, "PERSON", True  # "Maj. Gen. Emeka" + "Nwosu" (tagged ORG): one titled name
+        floor = end
         seen.update(range(start, end))
         yield start, end, label, titled
     k = 0
