@@ -270,7 +270,8 @@ def title_around(art, doc, i, j):
         if t.pos_ == "DET":
             if seen_role or k == 0 or doc[k - 1].lower_ != "of":
                 break
-        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"):
+        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"
+                  or abbreviation(art.lex, t.text)):
             break
         left.append(t)
         seen_role = seen_role or t.lower_ in art.lex.ROLE_WORDS or bool(abbreviation(art.lex, t.text))
