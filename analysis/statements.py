@@ -52,7 +52,6 @@ import sys
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from spacy.symbols import ORTH
 
 from .attribution.context import Article, Attribution, Context, Entity, Mention  # noqa: F401 (public)
 from .attribution.names import name_gender, parse_title, unify_surnames  # noqa: F401 (public)
@@ -106,6 +105,8 @@ def paragraph_chunks(text, limit=CHUNK_CHARS):
 def tokenize_abbreviations(nlp, lex):
     """Teach ``nlp``'s tokenizer the abbreviated titles of ``lex`` ("Lt.", "Sec.-Gen.",
     "Dep."), so that each stays one token before the name it titles."""
+    from spacy.symbols import ORTH
+
     for word in lex.TITLE_ABBREVIATIONS:
         if "." in word and word not in nlp.tokenizer.rules:
             nlp.tokenizer.add_special_case(word, [{ORTH: word}])
