@@ -141,7 +141,8 @@ def candidates(art, doc):
             ents[-1][1] = ent.end
         elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") and not all(
                 abbreviation(art.lex, t.text) for t in ent):  # "Pres." alone is a title, not a place
-            ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, ent.start, ent.end))
+            end = hyphen_end(doc, ent.end) if ent.label_ == "PERSON" else ent.end
+            ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, ent.start, end))
     floor = 0
     for start, end, label in ents:
         titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
@@ -172,6 +173,14 @@ def candidates(art, doc):
             k += 1
 
 
+def hyphen_end(doc, end):
+    """The end of a person's name the tagger cut at a hyphen ("Yoon Suk" + "-yeol")."""
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and \
+            not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    return end
+
+
 def comma_parts(doc, start, end):
     """An entity the tagger ran over a comma after one word ("Marsh, Easton" in
     "According to Marsh, Easton police calls ...") as its two parts; else itself."""
@@ -194,8 +203,8 @@ def is_person(art, doc, i, j, label, titled):
         return False
     if doc[i:j].text.lower() in art.lex.COUNTRIES:
         return False
-    if label == "PERSON" or titled:
-        return True
+    if label == "PERSON" or titled or i > 0 and abbreviation(art.lex, doc[i - 1].text):
+        return True  # "PM Modi", "UNSG Guterres": a title abbreviation names a person
     if label in ("ORG", "") and len(words) >= 2 and \
             set(expand_abbreviations(title_around(art, doc, i, j), art.lex).lower().split()) & art.lex.ROLE_WORDS:
         return True

@@ -47,8 +47,9 @@ def outlet_name(lex, doc, i, j):
     name ("Xinhua", "the official IRNA news agency" -> "IRNA"), or a name an
     outlet noun stands next to ("the news agency Kazinform", "the Kazinform news
     agency")."""
-    words = [t.text for t in doc[i:j] if t.pos_ != "DET"]
-    name = " ".join(words)
+    i += doc[i].pos_ == "DET"
+    words = [t.text for t in doc[i:j]]
+    name = doc[i:j].text
     trimmed = re.sub(r"(?:\s+(?:news|press|information))?\s+(?:agency|newspaper|daily|broadcaster)$", "",
                      name, flags=re.I)
     if name in lex.OUTLET_NAMES or trimmed in lex.OUTLET_NAMES:
