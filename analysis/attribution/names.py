@@ -181,10 +181,13 @@ def hyphen_end(doc, end):
     return end
 
 
+SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")  # "Smith, Jr." is one name
+
+
 def comma_parts(doc, start, end):
     """An entity the tagger ran over a comma after one word ("Marsh, Easton" in
     "According to Marsh, Easton police calls ...") as its two parts; else itself."""
-    if end - start > 2 and doc[start + 1].text == ",":
+    if end - start > 2 and doc[start + 1].text == "," and not SUFFIX.fullmatch(doc[start + 2].text):
         return [(start, start + 1), (start + 2, end)]
     return [(start, end)]
 

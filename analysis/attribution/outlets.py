@@ -50,14 +50,13 @@ def outlet_name(lex, doc, i, j):
     i += doc[i].pos_ == "DET"
     words = [t.text for t in doc[i:j]]
     name = doc[i:j].text
-    trimmed = re.sub(r"(?:\s+(?:news|press|information))?\s+(?:agency|newspaper|daily|broadcaster)$", "",
-                     name, flags=re.I)
+    trimmed = next((name[:-len(n) - 1] for n in lex.OUTLET_NOUNS if name.lower().endswith(" " + n)), name)
     if name in lex.OUTLET_NAMES or trimmed in lex.OUTLET_NAMES:
         return trimmed if trimmed in lex.OUTLET_NAMES else name
     before = " ".join(t.lower_ for t in doc[max(i - 2, 0):i])
     after = " ".join(t.lower_ for t in doc[j:j + 2])
     near = any(before == n or before.endswith(" " + n) or after == n or after.startswith(n + " ")
-               for n in lex.OUTLET_NOUNS if " " in n or n in ("newspaper", "broadcaster", "daily"))
+               for n in lex.OUTLET_NOUNS)
     return trimmed if near and words and all(w[:1].isupper() for w in words) else ""
 
 
