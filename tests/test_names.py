@@ -57,6 +57,7 @@ def test_spelling_variants_in_one_article(nlp):
     assert [r[0] for r in rows] == ["Arman Yertayev"] * 2 + ["Kassym-Jomart Tokayev"] * 2
     assert rows[1][1:] == ["Ertayev", "Deputy Foreign Minister"] and rows[3][1] == "Toqayev"
     assert skeleton("Yertayev") == skeleton("Ertayev") and same_person("Ertayev", "Arman Yertayev")
+    assert same_person("Dzhaparov", "Almaz Zhaparov")
 
 
 def test_a_first_word_shared_by_two_names_stays_with_the_latest(nlp):
@@ -89,6 +90,7 @@ def test_title_abbreviations_are_lexicon_data(nlp):
 
     assert st.parse_title("Dep. PM") == ("deputy prime minister", "", "")
     assert st.parse_title("Russian FM") == ("foreign minister", "", "Russia")
+    assert st.parse_title("Nigeria's FM") == ("foreign minister", "", "Nigeria")
     assert load_lexicon().TITLE_ABBREVIATIONS["Amb."] == "ambassador"
     text = "Cdre. Ruth Hale said that the convoy had arrived."
     statements, _ = st.extract_statements(_articles(a=text), nlp=nlp,

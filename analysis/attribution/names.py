@@ -108,7 +108,7 @@ def abbreviated_role(title, lex):
     if k == len(words):
         return None
     role = " ".join(abbreviation(lex, w) for w in words[k:])
-    rest = " ".join(words[:k]).strip(" ,")
+    rest = re.sub(r"['’]s$", "", " ".join(words[:k]).strip(" ,"))  # "Nigeria's FM"
     if not rest or rest.lower() in lex.COUNTRIES:
         return role, "", lex.COUNTRIES.get(rest.lower(), "")
     return role, rest, country_of(rest, lex)

@@ -23,7 +23,7 @@ import unicodedata
 
 MIN_SIMILARITY = 0.75
 MIN_SURNAME = 5
-_FOLD = [("kh", "h"), ("ck", "k"), ("q", "k"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("j", "y")]
+_FOLD = [("dzh", "zh"), ("kh", "h"), ("ck", "k"), ("q", "k"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("j", "y")]
 _STOP = {"the", "of", "and", "for", "on", "in"}
 _COUNTRY_FORMS = {"us": "us", "usa": "us", "united states": "us", "uk": "uk", "united kingdom": "uk"}
 
