@@ -27,6 +27,9 @@ each yielding ``Attribution`` records that the driver records in order:
                       named in the next paragraph's quote;
 * ``pullquote``    -- quotes the corpus stage found glued to their credit.
 
+A dateline ("ASTANA, May 3 (Xinhua) -") is left out of the parsed text, and a
+news outlet that passes on a named source is its ``reported_by`` (``outlets``).
+
 Speakers (``names``, ``coref``) are persons (named entities and title patterns),
 organisations, pronouns and role nouns resolved to the most recent compatible
 person, spokespersons resolved to whom they speak for ("Guterres has called on

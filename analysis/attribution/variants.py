@@ -18,6 +18,7 @@ longest, then the first seen; an acronym gives way to its full name); every othe
 form becomes an alias.
 """
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -28,12 +29,14 @@ _STOP = {"the", "of", "and", "for", "on", "in"}
 _COUNTRY_FORMS = {"us": "us", "usa": "us", "united states": "us", "uk": "uk", "united kingdom": "uk"}
 
 
+@functools.lru_cache(maxsize=65536)  # names recur: each is folded once
 def fold(word):
     """Lower case, accents and dots removed: 'Vučić' -> 'vucic', 'U.S.' -> 'us'."""
     word = unicodedata.normalize("NFKD", word)
     return "".join(c for c in word if not unicodedata.combining(c)).lower().replace(".", "")
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(word):
     """First letter and the consonants after it, transliteration pairs folded:
     'Pashinyan' and 'Pashinian' -> 'pshnn'; 'Tokayev' and 'Toqaev' -> 'tkv';
