@@ -60,6 +60,16 @@ def test_spelling_variants_in_one_article(nlp):
     assert same_person("Dzhaparov", "Almaz Zhaparov")
 
 
+def test_name_orders_and_spellings_unified_across_articles(nlp):
+    statements, _ = st.extract_statements(_articles(
+        a="Vice Minister Lee Min-ho said that talks would resume. Lee added that tariffs were not on the table.",
+        b="Min-ho Lee, the vice minister, said that the talks had gone well.",
+        c="Ertayev said that the corridor was open.",
+        d="Deputy Foreign Minister Arman Yertayev said that freight had doubled."), nlp=nlp)
+    assert statements.speaker.tolist() == ["Lee Min-ho"] * 3 + ["Arman Yertayev"] * 2
+    assert "Min-ho Lee" in statements.aliases.iat[2] and "Ertayev" in statements.aliases.iat[3]
+
+
 def test_a_first_word_shared_by_two_names_stays_with_the_latest(nlp):
     rows = _rows(nlp, "Minister Kim Young-hee said that aid would resume. Kim Dae-sung, a spokesman, said the "
                       "posts were on alert. Kim said nothing unusual had been seen.", "speaker")
@@ -80,6 +90,7 @@ def test_a_first_word_shared_by_two_names_stays_with_the_latest(nlp):
     ("Maj. Gen. Emeka Nwosu said that the operation would end.", "Emeka Nwosu", "major general", ""),
     ("Pres. Ana Ruiz said that the talks had failed.", "Ana Ruiz", "president", ""),
     ("PM Modi said that the bridge would open in June.", "Modi", "prime minister", ""),  # one word, titled
+    ("General Min Aung Thura said that polls would be held in May.", "Min Aung Thura", "General", ""),  # "Min", no dot
 ])
 def test_abbreviated_titles_are_roles(nlp, text, name, role, organization):
     assert _rows(nlp, text, "speaker", "role", "organization") == [[name, role, organization]]

@@ -86,8 +86,8 @@ def parse_title(title, lex=None):
 
 def abbreviation(lex, word):
     """The words abbreviated title ``word`` stands for ('Dep.' -> 'deputy', 'FM' ->
-    'foreign minister'; lexicon ``title_abbreviations``, dots ignored, case kept), else ''."""
-    return lex.ABBREVIATED_TITLES.get(word.replace(".", ""), "")
+    'foreign minister'; lexicon ``title_abbreviations``, written exactly so), else ''."""
+    return lex.TITLE_ABBREVIATIONS.get(word, "")
 
 
 def expand_abbreviations(title, lex):
@@ -141,8 +141,8 @@ def candidates(art, doc):
             ents[-1][1] = ent.end
         elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") and not all(
                 abbreviation(art.lex, t.text) for t in ent):  # "Pres." alone is a title, not a place
-            end = hyphen_end(doc, ent.end) if ent.label_ == "PERSON" else ent.end
-            ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, ent.start, end))
+            start, end = hyphen_ends(doc, ent.start, ent.end) if ent.label_ == "PERSON" else (ent.start, ent.end)
+            ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, start, end))
     floor = 0
     for start, end, label in ents:
         titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
@@ -173,12 +173,16 @@ def candidates(art, doc):
             k += 1
 
 
-def hyphen_end(doc, end):
-    """The end of a person's name the tagger cut at a hyphen ("Yoon Suk" + "-yeol")."""
+def hyphen_ends(doc, start, end):
+    """(start, end) of a person's name the tagger cut at a hyphen ("Yoon Suk" +
+    "-yeol", "Min-" + "ho Lee")."""
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and \
             not doc[end].whitespace_ and doc[end + 1].is_alpha:
         end += 2
-    return end
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and \
+            not doc[start - 1].whitespace_ and doc[start - 2].is_alpha:
+        start -= 2
+    return start, end
 
 
 SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")  # "Smith, Jr." is one name

@@ -1,8 +1,9 @@
 """Name variants across a corpus: one canonical name per speaker.
 
-Three conservative rules, applied to the speakers (``Entity`` objects) of every
+Four conservative rules, applied to the speakers (``Entity`` objects) of every
 article after extraction:
 
+* a two-word name in both orders ("Lee Min-ho" / "Min-ho Lee");
 * transliterations of a person's surname ("Pashinian" / "Pashinyan",
   "Tokayev" / "Toqaev"): same consonant skeleton after folding the usual
   transliteration pairs (q/k, kh/h, w/v, ph/f, accents), a string similarity of
@@ -111,7 +112,30 @@ def _person_groups(names):
             else:
                 groups.append([name])
         out.extend(groups)
-    return out
+    return _join_swapped(out)
+
+
+def _join_swapped(groups):
+    """Join the groups of a two-word name written in both orders across the corpus
+    ("Lee Min-ho" / "Min-ho Lee", "Horvath Gabor" / "Gabor Horvath": surname first
+    in one outlet, last in another)."""
+    index = {name: k for k, g in enumerate(groups) for name in g}
+    parent = list(range(len(groups)))
+
+    def root(k):
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for name, k in index.items():
+        words = name.split()
+        other = index.get(f"{words[1]} {words[0]}") if len(words) == 2 else None
+        if other is not None:
+            parent[root(other)] = root(k)
+    joined = {}
+    for k, g in enumerate(groups):
+        joined.setdefault(root(k), []).extend(g)
+    return list(joined.values())
 
 
 def _org_groups(names):
