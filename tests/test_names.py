@@ -118,6 +118,8 @@ def test_title_abbreviations_are_lexicon_data(nlp):
     ("Kyiv, Ukraine (AP) — The mayor said ...", "The mayor said ..."),
     ("(Reuters) - The bank said ...", "The bank said ..."),
     ("NEW DELHI — Officials said ...", "Officials said ..."),
+    ("BEIJING (AP)—The ministry said ...", "The ministry said ..."),
+    ("KYIV-based analysts said ...", None),
     ("Lee Min-ho said - as expected - that ...", None),  # no dateline
     ("The minister — a former general — said ...", None),
     ("Kyiv — the city — was quiet.", None),  # a place in lower case needs a date or an agency

@@ -24,7 +24,7 @@ _PLACE = r"[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,3}"  # "Kyiv", "Addis Ababa
 _REGION = r"(?:,\s*[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,2})?"  # ", Kenya", ", Calif."
 _DATE = rf"(?:,?\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)"
 _AGENCY = r"(?:\s*\([^()\n]{1,40}\))"  # "(Reuters)"
-_DASH = r"\s*(?:--|[—–-])\s+"
+_DASH = r"\s*(?:(?:--|-)\s+|[—–]\s*)"  # "BEIJING—" too, but not "KYIV-based"
 # a place in capitals, or any place followed by a date or an agency, then a dash;
 # or an agency alone ("(Reuters) - ")
 DATELINE = re.compile(rf"^(?:{_PLACE_CAPS}{_REGION}{_DATE}?{_AGENCY}?|{_PLACE}{_REGION}(?:{_DATE}{_AGENCY}?|{_AGENCY})"
