@@ -7,8 +7,9 @@
   noun, "the news agency Kazinform") is an organisation with role
   ``OUTLET_ROLE`` (``outlet_name``).  When it relays a named source ("Xinhua
   reported that Minister X had said ...", "According to TASS, X said ...",
-  "X said, according to IRNA, that ...") the source speaks and the outlet is
-  ``reported_by`` (``relays_a_source``, ``relaying_outlet``); "X told Reuters"
+  "X said, according to IRNA, that ...", "Citing X, Reuters reported ...") the
+  source speaks and the outlet is ``reported_by`` (``relays_a_source``,
+  ``relaying_outlet``, ``relayed_span``, ``cited_source``); "X told Reuters"
   is X's.  An outlet with no other source ("the agency reported that ...") is
   the source of what it reports and stays the speaker, its role telling it
   apart; a question it asks ("Asked by AP whether ...") is no statement.
@@ -130,6 +131,22 @@ def relayed_span(art, p, doc, verb, span):
             j, relay = subj.left_edge.i - 1, relay or outlet_at(art, p, subj).name
             break
     return (i, j), relay
+
+
+def cited_source(verb, span):
+    """(source token, span) when an outlet's report cites its source ("Citing a
+    senior official, Reuters reported that ...", "Interfax, citing X, reported
+    ...", "... killed 12 people, citing local authorities"): the object of
+    "citing", and the token span (i, j) less a citing phrase at its end; else
+    (None, span)."""
+    i, j = span
+    for t in verb.subtree:
+        obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+        if t.lemma_.lower() == "cite" and t.dep_ == "advcl" and obj is not None:
+            if i < t.left_edge.i < j <= t.right_edge.i + 1:
+                j = t.left_edge.i - (verb.doc[t.left_edge.i - 1].text == ",")
+            return obj, (i, j)
+    return None, span
 
 
 def asks(art, verb, speaker):
