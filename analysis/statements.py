@@ -27,6 +27,9 @@ each yielding ``Attribution`` records that the driver records in order:
                       named in the next paragraph's quote;
 * ``pullquote``    -- quotes the corpus stage found glued to their credit.
 
+A dateline ("ASTANA, May 3 (Xinhua) -") is left out of the parsed text, and a
+news outlet that passes on a named source is its ``reported_by`` (``outlets``).
+
 Speakers (``names``, ``coref``) are persons (named entities and title patterns),
 organisations, pronouns and role nouns resolved to the most recent compatible
 person, spokespersons resolved to whom they speak for ("Guterres has called on
@@ -56,6 +59,7 @@ import pandas as pd
 from .attribution.context import Article, Attribution, Context, Entity, Mention  # noqa: F401 (public)
 from .attribution.driver import run as run_rules
 from .attribution.names import name_gender, parse_title, unify_surnames  # noqa: F401 (public)
+from .attribution.outlets import skip_datelines
 from .attribution.quotes import find_quotes  # noqa: F401 (public)
 from .attribution.variants import unify_variants
 from .corpus import pullquotes, sentences, trim_span
@@ -100,6 +104,16 @@ def paragraph_chunks(text, limit=CHUNK_CHARS):
         if e > s:
             spans.append((s, e))
     return spans
+
+
+def tokenize_abbreviations(nlp, lex):
+    """Teach ``nlp``'s tokenizer the abbreviated titles of ``lex`` ("Lt.", "Sec.-Gen.",
+    "Dep."), so that each stays one token before the name it titles."""
+    from spacy.symbols import ORTH
+
+    for word in lex.TITLE_ABBREVIATIONS:
+        if "." in word and word not in nlp.tokenizer.rules:
+            nlp.tokenizer.add_special_case(word, [{ORTH: word}])
 
 
 def pipe_bounded(nlp, texts, max_chars=BATCH_CHARS):
@@ -177,7 +191,8 @@ def article_records(articles: pd.DataFrame, nlp: "Language | None" = None, lexic
     starts = sentence_starts(articles)
     pqs = {aid: list(g.itertuples(index=False)) for aid, g in pullquotes(articles).groupby("article_id")}
     texts = [t if isinstance(t, str) else "" for t in articles["text"]]
-    spans = [paragraph_chunks(t) for t in texts]
+    spans = [skip_datelines(t, paragraph_chunks(t)) for t in texts]
+    tokenize_abbreviations(nlp, lex)
     # one stream over every paragraph of every article, so spaCy batches across
     # articles; each article consumes its own Docs in order, none is kept
     stream = pipe_bounded(nlp, (t[s:e] for t, sp in zip(texts, spans) for s, e in sp))

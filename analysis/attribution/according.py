@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from .coref import speaker_of
+from .outlets import relays_a_source
 
 RELATIVE_START = re.compile(r"^(who|which|whose)\b", re.I)
 MAX_SOURCE_CHARS = 120  # the words that name the source, at most
@@ -40,6 +41,9 @@ def find_according(ctx):
             continue
         head = min(who_tokens, key=lambda t: len([a for a in t.ancestors if a in who_tokens]))
         who = speaker_of(art, doc, p, base, head)
+        said = [t.i for t in sent if c.cs <= t.idx - sent.start_char < c.ce]
+        if said and relays_a_source(art, doc, said[0], said[-1] + 1, who.entity):
+            continue  # "According to TASS, X said ...": X's verb reports it, relayed by TASS
         if who.entity is not None:
             yield who.says("according_to", c.cue, s0 + c.cs, s0 + c.ce)
             return

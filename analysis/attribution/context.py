@@ -126,7 +126,8 @@ class Article:
         self.spoken = []  # sorted (start, n) of statements, n indexing self.statements
         self.blocked = sorted([(r.start, r.end) for r in pullquotes] +
                               [(r.credit_start, r.credit_end) for r in pullquotes])
-        self.surnames = {}
+        self.surnames = {}  # last word of a full name -> the full names ("Tokayev")
+        self.first_words = {}  # first word of a full name -> the full names (surname first: "Lee Min-ho")
         self.pending = []  # unattributed quotes running on into the next paragraph
         self.previous = None  # (start, end) of the sentence before the current one
 

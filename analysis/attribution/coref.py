@@ -84,7 +84,7 @@ def mention_at(art, doc, p, token):
             while t.i != token.i and t.head.i != t.i and len(chain) < 5:
                 chain.append(t.dep_)
                 t = t.head
-            if t.i == token.i and set(chain) <= {"compound", "appos", "pobj", "prep"}:
+            if t.i == token.i and set(chain) <= {"compound", "appos", "pobj", "prep", "det"}:  # "det": "The X agency"
                 found.append(m)
     return next((m for m in found if m.entity.kind == "person"), found[0] if found else None)
 

@@ -6,6 +6,8 @@ import functools
 import re
 
 from .context import Entity, Mention, default_lexicon
+from .outlets import outlet_entity, outlet_name
+from .variants import same_person, same_surname
 
 
 def country_of(words, lex=None):
@@ -43,12 +45,16 @@ def parse_title(title, lex=None):
 
     'US State Department spokesman' -> ('spokesman', 'US State Department',
     'United States'); 'President of Kazakhstan' -> ('President', '', 'Kazakhstan');
-    'U.S. Secretary of State' -> ('Secretary of State', '', 'United States').
+    'U.S. Secretary of State' -> ('Secretary of State', '', 'United States');
+    'Dep. PM' -> ('deputy prime minister', '', '') (see ``abbreviated_role``).
     """
     lex = lex or default_lexicon()
     title = re.sub(r"^(the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
     if not title:
         return "", "", ""
+    abbreviated = abbreviated_role(title, lex)
+    if abbreviated is not None:
+        return abbreviated
     head, sep, rest = title.partition(" of ")
     if sep and any(w.lower() in lex.ROLE_WORDS for w in head.split()):
         if PORTFOLIO.fullmatch(rest):  # "U.S. Secretary of State": the portfolio is part of the role
@@ -78,12 +84,42 @@ def parse_title(title, lex=None):
     return role, prefix, country
 
 
+def abbreviation(lex, word):
+    """The words abbreviated title ``word`` stands for ('Dep.' -> 'deputy', 'FM' ->
+    'foreign minister'; lexicon ``title_abbreviations``, written exactly so), else ''."""
+    return lex.TITLE_ABBREVIATIONS.get(word, "")
+
+
+def expand_abbreviations(title, lex):
+    """``title`` with each abbreviated title word written out: 'U.N. Sec.-Gen.' ->
+    'U.N. secretary-general'."""
+    return " ".join(abbreviation(lex, w) or w for w in title.split())
+
+
+def abbreviated_role(title, lex):
+    """(role, organization, country) of a title that ends in abbreviations: the
+    role is what they stand for, the words before them name the organisation or
+    country ('Russian FM' -> ('foreign minister', '', 'Russia'), 'U.N. Sec.-Gen.'
+    -> ('secretary-general', 'U.N.', '')); None when the title ends otherwise."""
+    words = title.split()
+    k = len(words)
+    while k > 0 and abbreviation(lex, words[k - 1]):
+        k -= 1
+    if k == len(words):
+        return None
+    role = " ".join(abbreviation(lex, w) for w in words[k:])
+    rest = re.sub(r"['’]s$", "", " ".join(words[:k]).strip(" ,"))  # "Nigeria's FM"
+    if not rest or rest.lower() in lex.COUNTRIES:
+        return role, "", lex.COUNTRIES.get(rest.lower(), "")
+    return role, rest, country_of(rest, lex)
+
+
 def name_tokens(art, doc, i, j):
     """Trim titles, roles, countries, determiners and possessives off a name."""
     while i < j and (doc[i].lower_ in art.lex.ROLE_WORDS or doc[i].lower_ in art.lex.ROLE_MODIFIERS
                      or doc[i].lower_.rstrip(".") in art.lex.ROLE_WORDS
                      or doc[i].lower_ in art.lex.COUNTRIES or doc[i].pos_ == "DET"
-                     or not doc[i].text[:1].isupper()
+                     or not doc[i].text[:1].isupper() or abbreviation(art.lex, doc[i].text)
                      or (j - i > 2 and doc[i].lower_ not in art.lex.GIVEN_NAMES and (
                          doc[i].pos_ == "NOUN" or doc[i].lower_.endswith(art.lex.OCCUPATION_SUFFIXES)))):
         # "Nutritionist Karen Bell", "Midfielder Jonas Berg" (not "Peter Alan Smith")
@@ -103,10 +139,19 @@ def candidates(art, doc):
     for ent in doc.ents:  # join split names: "Prince Abdulaziz" + "bin Salman"
         if ents and ent.label_ == ents[-1][2] == "PERSON" and ent.start == ents[-1][1]:
             ents[-1][1] = ent.end
-        elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
-            ents.append([ent.start, ent.end, ent.label_])
+        elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") and not all(
+                abbreviation(art.lex, t.text) for t in ent):  # "Pres." alone is a title, not a place
+            start, end = hyphen_ends(doc, ent.start, ent.end) if ent.label_ == "PERSON" else (ent.start, ent.end)
+            ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, start, end))
+    floor = 0
     for start, end, label in ents:
         titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
+        k = start
+        while k > floor and doc[k - 1].pos_ == "PROPN":
+            k -= 1
+        if k < start and label in ("PERSON", "ORG") and abbreviation(art.lex, doc[k].text):
+            start, label, titled = k, "PERSON", True  # "Maj. Gen. Emeka" + "Nwosu" (tagged ORG): one titled name
+        floor = end
         seen.update(range(start, end))
         yield start, end, label, titled
     k = 0
@@ -118,7 +163,7 @@ def candidates(art, doc):
                                                and doc[j + 1].pos_ == "PROPN")):
                 j += 1
             titled = any(t.lower_ in art.lex.ROLE_WORDS for t in doc[k:j]) or \
-                (k > 0 and doc[k - 1].lower_ in art.lex.ROLE_WORDS)
+                (k > 0 and (doc[k - 1].lower_ in art.lex.ROLE_WORDS or abbreviation(art.lex, doc[k - 1].text)))
             yield k, j, "", titled
             k = j
         elif doc[k].text in art.surnames and k not in seen:  # a known surname mis-tagged
@@ -128,6 +173,36 @@ def candidates(art, doc):
             k += 1
 
 
+def hyphen_ends(doc, start, end):
+    """(start, end) of a person's name the tagger cut at a hyphen ("Yoon Suk" +
+    "-yeol", "Min-" + "ho Lee")."""
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and \
+            not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and \
+            not doc[start - 1].whitespace_ and doc[start - 2].is_alpha:
+        start -= 2
+    return start, end
+
+
+SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")  # "Smith, Jr." is one name
+
+
+def comma_parts(doc, start, end):
+    """An entity the tagger ran over a comma after one word ("Marsh, Easton" in
+    "According to Marsh, Easton police calls ...") as its two parts; else itself."""
+    if end - start > 2 and doc[start + 1].text == "," and not SUFFIX.fullmatch(doc[start + 2].text):
+        return [(start, start + 1), (start + 2, end)]
+    return [(start, end)]
+
+
+def full_names_of(art, word):
+    """The full names of the article a one-word name may stand for: those ending
+    with it ("Tokayev"), else those starting with it (surname first: "Lee" for
+    "Lee Min-ho", "Nguyen" for "Nguyen Van An")."""
+    return art.surnames.get(word) or art.first_words.get(word, set())
+
+
 def is_person(art, doc, i, j, label, titled):
     """Decide whether the trimmed run doc[i:j] names a person."""
     words = [t.text for t in doc[i:j] if t.text != "-"]
@@ -135,15 +210,17 @@ def is_person(art, doc, i, j, label, titled):
         return False
     if doc[i:j].text.lower() in art.lex.COUNTRIES:
         return False
-    if label == "PERSON" or titled:
-        return True
+    if label == "PERSON" or titled or i > 0 and abbreviation(art.lex, doc[i - 1].text):
+        return True  # "PM Modi", "UNSG Guterres": a title abbreviation names a person
     if label in ("ORG", "") and len(words) >= 2 and \
-            any(w in art.lex.ROLE_WORDS for w in title_around(art, doc, i, j).lower().split()):
+            set(expand_abbreviations(title_around(art, doc, i, j), art.lex).lower().split()) & art.lex.ROLE_WORDS:
         return True
     head = doc[j - 1]
     if head.dep_ == "appos" and head.head.lower_ in art.lex.ROLE_WORDS:
         return True
-    return words[-1] in art.surnames
+    if len(words) == 1 and (words[0] in art.first_words or any(same_surname(words[0], s) for s in art.surnames)):
+        return True  # "Lee" for "Lee Min-ho"; "Toqayev" for "Kassym-Jomart Tokayev"
+    return doc[i:j].text.split()[-1] in art.surnames
 
 
 def learn_names(art, doc):
@@ -152,24 +229,32 @@ def learn_names(art, doc):
     for i, j, label, titled in candidates(art, doc):
         i2, j2 = name_tokens(art, doc, i, j)
         if j2 - i2 >= 2 and is_person(art, doc, i2, j2, label, titled):
-            words = [t.text for t in doc[i2:j2] if t.text != "-"]
-            art.surnames.setdefault(words[-1], set()).add(doc[i2:j2].text)
+            name = doc[i2:j2].text
+            words = name.split()  # a hyphenated given name is one word: "Lee Min-ho"
+            art.surnames.setdefault(words[-1], set()).add(name)
+            if len(words) > 1:
+                art.first_words.setdefault(words[0], set()).add(name)
 
 
 def person(art, name):
-    """The canonical Entity for person name ``name`` (a surname alone goes to the
-    most recently mentioned full name ending with it)."""
+    """The canonical Entity for person name ``name``: a surname alone goes to the
+    most recently mentioned full name ending (else starting) with it, a spelling
+    variant to the one person of the article it spells ("Ertayev" for "Arman
+    Yertayev", ``variants.same_person``)."""
     words = name.replace("-", " ").split()
     if len(words) == 1:
-        fulls = [art.entities[n] for n in art.surnames.get(name, ()) if n in art.entities]
+        fulls = [art.entities[n] for n in full_names_of(art, name) if n in art.entities]
         if fulls:
             return max(fulls, key=lambda e: e.last)
-        full = sorted(art.surnames.get(name, ()))
+        full = sorted(full_names_of(art, name))
         if len(full) == 1:
             name = full[0]
     for e in art.entities.values():
         if e.kind == "person" and (e.name == name or name in e.aliases):
             return e
+    spelled = [e for e in art.entities.values() if e.kind == "person" and same_person(name, e.name)]
+    if len(spelled) == 1 and len(spelled[0].name.split()) >= len(name.split()):
+        return spelled[0]
     for e in art.entities.values():  # "Maria Zakharova" seen as "Zakharova" first
         if e.kind == "person" and len(e.name.split()) == 1 and name.endswith(" " + e.name):
             others = [n for n in art.surnames.get(e.name, ()) if n != name]
@@ -201,10 +286,11 @@ def title_around(art, doc, i, j):
         if t.pos_ == "DET":
             if seen_role or k == 0 or doc[k - 1].lower_ != "of":
                 break
-        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"):
+        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"
+                  or abbreviation(art.lex, t.text)):
             break
         left.append(t)
-        seen_role = seen_role or t.lower_ in art.lex.ROLE_WORDS
+        seen_role = seen_role or t.lower_ in art.lex.ROLE_WORDS or bool(abbreviation(art.lex, t.text))
         k -= 1
     if seen_role:
         left.reverse()
@@ -252,7 +338,10 @@ def collect_mentions(art, p, doc, base):
         if doc[i:j].text.lower() in art.lex.CAPITALS and doc[j - 1].text not in art.surnames:
             label, titled = "GPE", False  # "Berlin had warned ...": the government, whatever spaCy says
         i2, j2 = name_tokens(art, doc, i, j)
-        if j2 > i2 and is_person(art, doc, i2, j2, label, titled):
+        outlet = outlet_name(art.lex, doc, i, j)
+        if outlet:  # "Xinhua", "the news agency Kazinform": an outlet, whatever spaCy says
+            entity, i2, j2 = outlet_entity(art, outlet), i + (doc[i].pos_ == "DET"), j
+        elif j2 > i2 and is_person(art, doc, i2, j2, label, titled):
             entity = person(art, doc[i2:j2].text)
             title = title_around(art, doc, i2, j2)
             if i2 > i and not title:
@@ -283,7 +372,7 @@ def collect_mentions(art, p, doc, base):
 def add_title(art, entity, title):
     if not title:
         return
-    entity.title += " " + title.lower()
+    entity.title += " " + expand_abbreviations(title, art.lex).lower()
     role, org, country = parse_title(title, art.lex)
     entity.role = entity.role or role
     entity.organization = entity.organization or org
@@ -295,14 +384,19 @@ def add_title(art, entity, title):
 
 def unify_surnames(per_article):
     """Map single-word person names to the one full name ending with them across
-    the corpus (left alone where two full names share the word)."""
-    fulls = {}
+    the corpus, else to the one starting with them (surname first); left alone
+    where two full names share the word."""
+    lasts, firsts = {}, {}
     for art in per_article:
         for e in art.entities.values():
             if e.kind == "person" and len(e.name.split()) > 1:
-                fulls.setdefault(e.name.split()[-1], set()).add(e.name)
+                lasts.setdefault(e.name.split()[-1], set()).add(e.name)
+                firsts.setdefault(e.name.split()[0], set()).add(e.name)
     for art in per_article:
         for e in art.entities.values():
-            if e.kind == "person" and len(e.name.split()) == 1 and len(fulls.get(e.name, ())) == 1:
+            if e.kind != "person" or len(e.name.split()) != 1:
+                continue
+            fulls = lasts.get(e.name) or firsts.get(e.name, ())
+            if len(fulls) == 1:
                 e.aliases.add(e.name)
-                e.name = next(iter(fulls[e.name]))
+                e.name = next(iter(fulls))

@@ -7,6 +7,7 @@ from .context import Owner
 from .coref import speaker_of
 from .direct import label_quotes, scare_quote
 from .nested import find_nested
+from .outlets import asks, cited_source, is_outlet, relayed_span, relays_a_source
 from .syntax import content, name_before, refers_back, source_phrase, subject
 
 
@@ -54,9 +55,18 @@ def report_verb(ctx, verb):
     if verb.lemma_ not in art.lex.REPORT_VERBS:
         return
     who = speaker_of(art, doc, p, base, subj)
-    if who.entity is None:
+    if who.entity is None or asks(art, verb, who.entity):
         return
     span = content(art, doc, verb)
+    if span is not None and relays_a_source(art, doc, *span, who.entity):
+        return  # "Xinhua reported that X had said ...": X's verb reports it
+    if span is not None:  # "X said, according to IRNA, that ...": IRNA relays
+        span, relay = relayed_span(art, p, doc, verb, span)
+        who = who._replace(relay=who.relay or relay)
+    if span is not None and is_outlet(who.entity):  # "Citing X, Reuters reported ...": X's words
+        source, span = cited_source(verb, span)
+        cited = speaker_of(art, doc, p, base, source) if source is not None else None
+        who = cited._replace(relay=who.entity.name) if cited is not None and cited.entity is not None else who
     cue = verb.text.lower() + (" out" if verb.lemma_ == "point" else "")
     if span is not None:
         cs, ce = base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1])

@@ -1,8 +1,9 @@
 """Name variants across a corpus: one canonical name per speaker.
 
-Three conservative rules, applied to the speakers (``Entity`` objects) of every
+Four conservative rules, applied to the speakers (``Entity`` objects) of every
 article after extraction:
 
+* a two-word name in both orders ("Lee Min-ho" / "Min-ho Lee");
 * transliterations of a person's surname ("Pashinian" / "Pashinyan",
   "Tokayev" / "Toqaev"): same consonant skeleton after folding the usual
   transliteration pairs (q/k, kh/h, w/v, ph/f, accents), a string similarity of
@@ -18,26 +19,30 @@ longest, then the first seen; an acronym gives way to its full name); every othe
 form becomes an alias.
 """
 import difflib
+import functools
 import re
 import unicodedata
 
 MIN_SIMILARITY = 0.75
 MIN_SURNAME = 5
-_FOLD = [("kh", "h"), ("ck", "k"), ("q", "k"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("j", "y")]
+_FOLD = [("dzh", "zh"), ("kh", "h"), ("ck", "k"), ("q", "k"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("j", "y")]
 _STOP = {"the", "of", "and", "for", "on", "in"}
 _COUNTRY_FORMS = {"us": "us", "usa": "us", "united states": "us", "uk": "uk", "united kingdom": "uk"}
 
 
+@functools.lru_cache(maxsize=65536)  # names recur: each is folded once
 def fold(word):
     """Lower case, accents and dots removed: 'Vučić' -> 'vucic', 'U.S.' -> 'us'."""
     word = unicodedata.normalize("NFKD", word)
     return "".join(c for c in word if not unicodedata.combining(c)).lower().replace(".", "")
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(word):
     """First letter and the consonants after it, transliteration pairs folded:
-    'Pashinyan' and 'Pashinian' -> 'pshnn'; 'Tokayev' and 'Toqaev' -> 'tkv'."""
-    w = fold(word)
+    'Pashinyan' and 'Pashinian' -> 'pshnn'; 'Tokayev' and 'Toqaev' -> 'tkv';
+    'Yertayev' and 'Ertayev' -> 'ertv'."""
+    w = re.sub(r"^ye", "e", fold(word))  # Cyrillic Е at the start: "Yertayev" / "Ertayev"
     for a, b in _FOLD:
         w = w.replace(a, b)
     return w[:1] + re.sub(r"[aeiouy\W]", "", w[1:])
@@ -107,7 +112,30 @@ def _person_groups(names):
             else:
                 groups.append([name])
         out.extend(groups)
-    return out
+    return _join_swapped(out)
+
+
+def _join_swapped(groups):
+    """Join the groups of a two-word name written in both orders across the corpus
+    ("Lee Min-ho" / "Min-ho Lee", "Horvath Gabor" / "Gabor Horvath": surname first
+    in one outlet, last in another)."""
+    index = {name: k for k, g in enumerate(groups) for name in g}
+    parent = list(range(len(groups)))
+
+    def root(k):
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for name, k in index.items():
+        words = name.split()
+        other = index.get(f"{words[1]} {words[0]}") if len(words) == 2 else None
+        if other is not None:
+            parent[root(other)] = root(k)
+    joined = {}
+    for k, g in enumerate(groups):
+        joined.setdefault(root(k), []).extend(g)
+    return list(joined.values())
 
 
 def _org_groups(names):

@@ -10,7 +10,8 @@ patterns (``*_patterns.json``: label -> token patterns; ``Lexicon.matcher``).
 ``load_lexicon(extend=None, lang="en") -> Lexicon``: the lists as attributes
 named after their files in upper case (``REPORT_VERBS``, ``COUNTRIES``,
 ``CONFIDENCE``...), plus the derived ``CUE_VERBS``, ``ROLE_TERMS``,
-``GIVEN_NAMES`` and ``COUNTRY_PATTERNS``.  ``extend`` adds to them: a mapping
+``GIVEN_NAMES``, ``COUNTRY_PATTERNS`` and ``OUTLET_NAMES`` / ``OUTLET_NOUNS`` /
+``ASKING_VERBS``.  ``extend`` adds to them: a mapping
 from list name (any case: ``"report_verbs"``) to words (added to a list) or to a
 mapping (merged into a table), or a ``Lexicon`` to use as it is::
 
@@ -73,6 +74,9 @@ class Lexicon:
         self.ROLE_TERMS = self.ROLE_WORDS | self.ROLE_MODIFIERS
         self.GIVEN_NAMES = self.FEMALE_NAMES | self.MALE_NAMES
         self.CONF = self.CONFIDENCE
+        self.OUTLET_NAMES = set(self.OUTLETS["names"])
+        self.OUTLET_NOUNS = set(self.OUTLETS["nouns"])
+        self.ASKING_VERBS = set(self.OUTLETS["asking_verbs"])
         self.COUNTRY_PATTERNS = (_key_patterns(self.COUNTRIES) + _key_patterns(self.INSTITUTION_COUNTRIES)
                                  + _key_patterns(self.CAPITALS))
 
