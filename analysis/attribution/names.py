@@ -49,6 +49,11 @@ def parse_title(title, lex=None):
     title = re.sub(r"^(the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
     if not title:
         return "", "", ""
+    for prep in (" for ", " at ", " with "):  # "a spokeswoman for the Red Cross"
+        head, sep, rest = title.partition(prep)
+        if sep and " of " not in head and head.split()[-1].lower() in lex.ROLE_WORDS:
+            role, org, country = parse_title(head, lex)
+            return role or head, org or rest, country or country_of(rest, lex)
     head, sep, rest = title.partition(" of ")
     if sep and any(w.lower() in lex.ROLE_WORDS for w in head.split()):
         if PORTFOLIO.fullmatch(rest):  # "U.S. Secretary of State": the portfolio is part of the role
@@ -201,7 +206,8 @@ def title_around(art, doc, i, j):
         if t.pos_ == "DET":
             if seen_role or k == 0 or doc[k - 1].lower_ != "of":
                 break
-        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"):
+        elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"
+                  or (t.tag_ == "POS" and k > 0 and doc[k - 1].pos_ == "PROPN")):  # "Japan's foreign minister"
             break
         left.append(t)
         seen_role = seen_role or t.lower_ in art.lex.ROLE_WORDS

@@ -1,0 +1,153 @@
+"""Speaker metadata: the organisation and country of each speaker, from its
+titles and the gazetteer, settled once an article is read.
+
+The title parser (``names.parse_title``) leaves raw pieces: 'Russian
+presidential', 'Japan's', 'UN Secretary-General', 'Energy'.  ``organization_of``
+turns such a piece into a canonical organisation and a country (or nothing):
+
+* an organisation of the gazetteer (``organizations.json``: aliases, kind, seat)
+  by its canonical name: 'UN' -> 'United Nations'; a national one gives its
+  country ('Kremlin' -> Russia), an international one none;
+* a portfolio (``ministries.json``) as its ministry, with the country the title
+  names: 'Japan's foreign minister' -> 'Ministry of Foreign Affairs of Japan';
+* a state's office (``offices.json``): 'Russian presidential' -> 'Presidency of
+  Russia' -> 'Kremlin';
+* else the piece itself when it reads as a name, and '' when it is a fragment
+  (``is_fragment``: an adjective, a common noun, a surname).
+
+``settle(art)`` applies it to every entity of an article.
+"""
+import re
+
+from .names import country_of
+
+_LINK = {"of", "the", "and", "for", "on", "in", "&"}
+
+
+def gazetteer(lex):
+    """alias (lower case) -> (canonical name, kind, country) of ``organizations.json``,
+    built once per lexicon."""
+    table = lex._built.get("gazetteer")
+    if table is None:
+        table = lex._built["gazetteer"] = {
+            alias: (name, spec["kind"], spec.get("country", ""))
+            for name, spec in lex.ORGANIZATIONS.items() for alias in [name.lower(), *spec["aliases"]]}
+    return table
+
+
+def known_org(text, lex):
+    """(canonical name, kind, country) of the gazetteer organisation ``text`` names
+    (an alias of four letters or fewer only in capitals: 'WHO', not 'who'), else None."""
+    text = re.sub(r"^the\s+|\s*['’]s?$", "", text.strip(), flags=re.I)
+    hit = gazetteer(lex).get(text.lower())
+    if hit is None or (len(text) <= 4 and not text.replace(".", "").isupper()):
+        return None
+    return hit
+
+
+def split_country(text, lex):
+    """('Russian Foreign Ministry') -> ('Foreign Ministry', 'Russia'): the leading
+    country, demonym or possessive country taken off the words and named."""
+    words = text.split()
+    for k in range(min(3, len(words)), 0, -1):
+        head = re.sub(r"['’]s?$", "", " ".join(words[:k])).lower()
+        if head in lex.COUNTRIES and lex.COUNTRIES[head]:
+            return " ".join(words[k:]), lex.COUNTRIES[head]
+    return text, ""
+
+
+def ministry_of(text, role, country, lex):
+    """The canonical ministry that ``text`` ('Foreign Ministry', 'Ministry of Health',
+    'Energy') or, failing it, a minister's ``role`` ('Foreign Minister') names, with
+    ' of <country>' when known; else ''."""
+    low = re.sub(r"^the\s+", "", text.lower()).strip()
+    m = re.fullmatch(r"(?:ministry|department) of (?:the )?([\w ]+?)", low) or \
+        re.fullmatch(r"([\w ]+?)(?: ministry| department)?", low)
+    portfolio = m.group(1) if m else ""
+    if portfolio not in lex.MINISTRIES:
+        r = re.fullmatch(r"([\w ]+?) (?:minister|secretary)", role.lower().strip())
+        if not (r and (not low or low == r.group(1))):
+            return ""
+        portfolio = r.group(1).removeprefix("deputy ").removeprefix("first ")
+        if portfolio not in lex.MINISTRIES:
+            return ""
+    name = lex.MINISTRIES[portfolio]
+    return f"{name} of {country}" if country else name
+
+
+def office_of(text, country, org, lex):
+    """A state's office or a body named by its part ('presidential', 'secretariat'):
+    its name from ``offices.json`` with ``country`` or ``org`` filled in, else ''."""
+    template = lex.OFFICES.get(text.lower().strip())
+    if template is None or ("{country}" in template and not country) or ("{org}" in template and not org):
+        return ""
+    return template.format(country=country, org=org)
+
+
+def organization_of(raw, role, country, lex, names=()):
+    """(organisation, country) for a title's raw organisation piece ``raw`` of a
+    speaker with ``role`` and ``country`` so far; ``names``: words that name persons
+    of the article (never an organisation).  The organisation is canonical or ''."""
+    raw = re.sub(r"^(?:the|a|an)\s+|\s*['’]s?$", "", raw.strip(" ,"), flags=re.I)
+    hit = known_org(raw, lex)
+    rest, named = split_country(raw, lex) if hit is None else (raw, "")
+    country = country or named
+    hit = hit or (known_org(rest, lex) if rest else None) or inner_org(rest, lex)
+    if hit is None:
+        built = ministry_of(rest, role, country, lex) or office_of(rest, country, "", lex)
+        hit = known_org(built, lex) if built else None
+        if hit is None:
+            org = built or ("" if is_fragment(rest, lex, names) else rest)
+            return org, country or (country_of(org, lex) if org else "")
+    name, kind, home = hit
+    return name, (home if kind != "international" else "") or country
+
+
+def inner_org(text, lex):
+    """The gazetteer organisation in ``text`` whose other words are role words
+    ('UN Secretary-General' -> United Nations), else None."""
+    words = text.split()
+    for a in range(len(words)):
+        for b in range(len(words), a, -1):
+            hit = known_org(" ".join(words[a:b]), lex)
+            rest = re.split(r"[\s-]+", " ".join(words[:a] + words[b:]).lower())
+            if hit and all(not w or w in lex.ROLE_TERMS or w in _LINK for w in rest):
+                return hit
+    return None
+
+
+def is_fragment(text, lex, names=()):
+    """True when ``text`` is no organisation's name: empty, a word in lower case
+    ('political', 'chief financial', 'Human rights'), a single common noun or
+    adjective ('Opposition', 'Union', 'Energy', 'Brno' alone is a place), or a
+    person's name."""
+    words = [w for w in re.split(r"\s+", text.strip()) if w]
+    content = [w for w in words if w.lower() not in _LINK]
+    if not content or any(not w[:1].isupper() and not w[:1].isdigit() for w in content):
+        return True
+    if text in names or any(w in names for w in content):
+        return True
+    if len(content) == 1:
+        word = content[0]
+        return not (word.replace(".", "").isupper() and len(word) >= 2) and known_org(word, lex) is None
+    return False
+
+
+def settle(art):
+    """Canonical organisation and country for every entity of article ``art``:
+    persons from their titles, organisations from their names.  Groups described
+    by their members ('protesters', 'Kazakh analysts') keep no organisation."""
+    names = {w for e in art.entities.values() if e.kind == "person" for w in e.name.replace("-", " ").split()}
+    names -= {w for w in names if w.lower() in lex_words(art.lex)}
+    for e in art.entities.values():
+        if e.kind == "person":
+            e.organization, e.country = organization_of(e.organization, e.role, e.country, art.lex, names)
+        elif e.organization:
+            e.organization, e.country = organization_of(e.organization, "", e.country, art.lex)
+        else:
+            e.country = e.country or country_of(e.name, art.lex)
+
+
+def lex_words(lex):
+    """Lower-case words that are never part of a person's name (roles, titles)."""
+    return lex.ROLE_TERMS
