@@ -75,13 +75,13 @@ def ministry_of(text, role, country, lex):
     return f"{name} of {country}" if country else name
 
 
-def office_of(text, country, org, lex):
-    """A state's office or a body named by its part ('presidential', 'secretariat'):
-    its name from ``offices.json`` with ``country`` or ``org`` filled in, else ''."""
+def office_of(text, country, lex):
+    """A state's office ('presidential', 'cabinet of ministers'): its name from
+    ``offices.json`` with ``country`` filled in, else ''."""
     template = lex.OFFICES.get(text.lower().strip())
-    if template is None or ("{country}" in template and not country) or ("{org}" in template and not org):
+    if template is None or "{country}" not in template or not country:
         return ""
-    return template.format(country=country, org=org)
+    return template.format(country=country)
 
 
 def organization_of(raw, role, country, lex, names=()):
@@ -94,7 +94,7 @@ def organization_of(raw, role, country, lex, names=()):
     country = country or named
     hit = hit or (known_org(rest, lex) if rest else None) or inner_org(rest, lex)
     if hit is None:
-        built = ministry_of(rest, role, country, lex) or office_of(rest, country, "", lex)
+        built = ministry_of(rest, role, country, lex) or office_of(rest, country, lex)
         hit = known_org(built, lex) if built else None
         if hit is None:
             org = built or ("" if is_fragment(rest, lex, names) else rest)

@@ -106,10 +106,13 @@ def candidates(art, doc):
     seen = set()
     ents = []
     for ent in doc.ents:  # join split names: "Prince Abdulaziz" + "bin Salman"
-        if ents and ent.label_ == ents[-1][2] == "PERSON" and ent.start == ents[-1][1]:
+        start, label = ent.start, ent.label_
+        if label == "ORG" and person_like(art, doc, start, ent.end):  # "Ana Reyes" read as an ORG "Reyes"
+            start, label = start - (start > 0 and doc[start - 1].lower_ in art.lex.GIVEN_NAMES), "PERSON"
+        if ents and label == ents[-1][2] == "PERSON" and start == ents[-1][1]:
             ents[-1][1] = ent.end
-        elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
-            ents.append([ent.start, ent.end, ent.label_])
+        elif label in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+            ents.append([start, ent.end, label])
     for start, end, label in ents:
         titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
         seen.update(range(start, end))
@@ -131,6 +134,15 @@ def candidates(art, doc):
             k += 1
         else:
             k += 1
+
+
+def person_like(art, doc, i, j):
+    """True when the proper nouns doc[i:j], which spaCy calls an organisation, are a
+    person's name: a given name before or at their start, and no organisation word."""
+    if any(t.pos_ != "PROPN" or t.lower_ in art.lex.ORG_WORDS for t in doc[i:j]):
+        return False
+    return doc[i].lower_ in art.lex.GIVEN_NAMES and j - i >= 2 or \
+        (i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].lower_ in art.lex.GIVEN_NAMES)
 
 
 def is_person(art, doc, i, j, label, titled):
@@ -185,8 +197,15 @@ def person(art, name):
     return art.entities.setdefault(name, Entity(name, "person"))
 
 
-def org(art, span, label=""):
+def org(art, span, label="", pos=None):
+    """The Entity of the organisation ``span`` names; a bare institution ("the
+    Secretariat", "the Government" at article offset ``pos``) is whose the article says."""
+    from .institutions import bare_institution  # institutions builds on this module
+
     name = re.sub(r"^(the)\s+|\s*['’]s?$", "", span.text, flags=re.I).strip()
+    bare = bare_institution(art, name, len(art.text) if pos is None else pos)
+    if bare is not None:
+        return bare
     key = "org:" + name.lower()
     if key not in art.entities:
         art.entities[key] = Entity(name, "org", organization=name, country=country_of(name, art.lex),
@@ -228,6 +247,24 @@ def title_around(art, doc, i, j):
     return ""
 
 
+def clause_org(doc, j):
+    """The organisation a relative clause on the name ending at token ``j`` names as
+    the person's ("Reyes, who volunteers for the Red Cross," -> 'the Red Cross';
+    "who heads the union" -> 'the union'), else ''.  The person stays the speaker."""
+    for rel in doc[j - 1].children:
+        if rel.dep_ != "relcl" or not any(c.lower_ == "who" for c in rel.children):
+            continue
+        for c in rel.children:
+            obj = None
+            if c.dep_ == "prep" and c.lower_ in ("for", "at", "with"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            elif c.dep_ == "dobj" and rel.lemma_ in ("head", "lead", "run", "chair", "direct"):
+                obj = c
+            if obj is not None:
+                return doc[obj.left_edge.i:obj.right_edge.i + 1].text
+    return ""
+
+
 def subjectlike(art, token):
     """True when ``token`` is (part of) the subject or passive agent of a main
     clause: "Mark Doyle" in "The defendant, Mark Doyle, showed ...", not
@@ -264,6 +301,7 @@ def collect_mentions(art, p, doc, base):
             if i2 > i and not title:
                 title = doc[i:i2].text
             add_title(art, entity, title)
+            entity.organization = entity.organization or clause_org(doc, j2)
             if doc[i].lower_.rstrip(".") in art.lex.GENDER_WORDS and not entity.gender:
                 entity.gender = art.lex.GENDER_WORDS[doc[i].lower_.rstrip(".")]
             if j2 < len(doc) and doc[j2].lower_ in ("himself", "herself"):
@@ -273,7 +311,7 @@ def collect_mentions(art, p, doc, base):
             if label == "NORP" or doc[i:j].text.lower() in art.lex.DEMONYMS or (label == "" and not any(
                     t.lower_ in art.lex.ORG_WORDS for t in doc[i:j])):
                 continue  # demonyms and unknown proper nouns are not parties
-            entity = org(art, doc[i:j], label or "ORG")
+            entity = org(art, doc[i:j], label or "ORG", pos)
             # an organisation keeps its words ("Ministry of Health"), less "the" and "'s"
             i2, j2 = i + (doc[i].pos_ == "DET"), j - (j - i > 1 and doc[j - 1].tag_ == "POS")
         else:

@@ -1,0 +1,73 @@
+"""Bare institutions as speakers: "the government", "the cabinet of ministers",
+"the foreign ministry", "the Secretariat" said ... -- whose, the article says.
+
+``bare_institution(art, phrase, pos)`` -> the Entity the phrase stands for, or
+None when it is no bare institution or the article does not say whose:
+
+* a state's body (``offices.json``: government, cabinet, parliament ...) gets
+  the country named last before ``pos`` ("Government of Kazakhstan");
+* a ministry by its portfolio ("the foreign ministry") the same way
+  ("Ministry of Foreign Affairs of Kazakhstan"); a bare "the ministry" is the
+  ministry of the minister named last before it;
+* a body named by its part ("the Secretariat") is the organisation of the
+  gazetteer named last before it (its Entity: the body speaks for it).
+"""
+import re
+
+from .context import Entity
+from .metadata import known_org, ministry_of, office_of, organization_of
+
+
+def country_before(art, pos):
+    """The country named last in article text before ``pos`` (a country, demonym,
+    capital or seat of government, written with a capital letter), else ''."""
+    text = art.text[:pos]
+    low = text.lower()
+    best, country = -1, ""
+    for pattern, value in art.lex.COUNTRY_PATTERNS:
+        for m in pattern.finditer(low):
+            if text[m.start()].isupper() and m.start() > best:
+                best, country = m.start(), value
+    return country
+
+
+def org_before(art, pos):
+    """The Entity of the gazetteer organisation named last before ``pos``, else None."""
+    named = [e for e in art.entities.values() if e.kind == "org" and e.positions and e.positions[0] < pos
+             and known_org(e.name, art.lex) is not None]
+    return max(named, key=lambda e: e.last) if named else None
+
+
+def minister_before(art, pos):
+    """The ministry of the minister named last before ``pos`` ('Health Minister X'), else ''."""
+    people = [e for e in art.entities.values() if e.kind == "person" and e.positions and e.positions[0] < pos
+              and "minister" in e.role.lower()]
+    for e in sorted(people, key=lambda e: e.last, reverse=True):
+        name = organization_of(e.organization, e.role, e.country, art.lex)[0]
+        if name.startswith("Ministry"):
+            return name
+    return ""
+
+
+def bare_institution(art, phrase, pos):
+    """The Entity for bare institution ``phrase`` ('government', 'the Secretariat')
+    at article offset ``pos``, named for whose it is; None when the phrase names no
+    bare institution or the article does not say whose."""
+    low = re.sub(r"^(?:the|its)\s+", "", phrase.strip().lower())
+    if low not in art.lex.OFFICES and not re.fullmatch(r"(?:[\w ]+ )?ministry", low):
+        return None
+    if art.lex.OFFICES.get(low) == "{org}":  # "the Secretariat": the body itself speaks
+        return org_before(art, pos)
+    country = country_before(art, pos)
+    if low == "ministry":
+        name = minister_before(art, pos)
+    else:
+        name = office_of(low, country, art.lex) or ministry_of(low, "", country, art.lex)
+    if not name:
+        return None
+    hit = known_org(name, art.lex)
+    name = hit[0] if hit else name
+    entity = art.entities.setdefault("org:" + name.lower(), Entity(name, "org", organization=name,
+                                                                    country=country, label="ORG"))
+    entity.aliases.add(phrase.strip())
+    return entity
