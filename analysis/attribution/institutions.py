@@ -15,20 +15,7 @@ None when it is no bare institution or the article does not say whose:
 import re
 
 from .context import Entity
-from .metadata import known_org, ministry_of, office_of, organization_of
-
-
-def country_before(art, pos):
-    """The country named last in article text before ``pos`` (a country, demonym,
-    capital or seat of government, written with a capital letter), else ''."""
-    text = art.text[:pos]
-    low = text.lower()
-    best, country = -1, ""
-    for pattern, value in art.lex.COUNTRY_PATTERNS:
-        for m in pattern.finditer(low):
-            if text[m.start()].isupper() and m.start() > best:
-                best, country = m.start(), value
-    return country
+from .metadata import country_before, known_org, ministry_of, office_of, organization_of, split_country
 
 
 def org_before(art, pos):
@@ -53,12 +40,14 @@ def bare_institution(art, phrase, pos):
     """The Entity for bare institution ``phrase`` ('government', 'the Secretariat')
     at article offset ``pos``, named for whose it is; None when the phrase names no
     bare institution or the article does not say whose."""
-    low = re.sub(r"^(?:the|its)\s+", "", phrase.strip().lower())
-    if low not in art.lex.OFFICES and not re.fullmatch(r"(?:[\w ]+ )?ministry", low):
-        return None
+    low, named = split_country(re.sub(r"^(?:the|its)\s+", "", phrase.strip().lower()), art.lex)
+    if named or low not in art.lex.OFFICES and not re.fullmatch(r"(?:[\w ]+ )?ministry", low):
+        return None  # "the Kazakh foreign ministry" says whose: a name, kept as written
     if art.lex.OFFICES.get(low) == "{org}":  # "the Secretariat": the body itself speaks
         return org_before(art, pos)
     country = country_before(art, pos)
+    if not country:  # the article does not say whose: the phrase stays as written
+        return None
     if low == "ministry":
         name = minister_before(art, pos)
     else:

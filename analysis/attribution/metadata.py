@@ -84,11 +84,12 @@ def office_of(text, country, lex):
     return template.format(country=country)
 
 
-def organization_of(raw, role, country, lex, names=()):
+def organization_of(raw, role, country, lex, names=(), proper=()):
     """(organisation, country) for a title's raw organisation piece ``raw`` of a
     speaker with ``role`` and ``country`` so far; ``names``: words that name persons
-    of the article (never an organisation).  The organisation is canonical or ''."""
-    raw = re.sub(r"^(?:the|a|an)\s+|\s*['’]s?$", "", raw.strip(" ,"), flags=re.I)
+    of the article (never an organisation); ``proper``: one-word names the article
+    tags as organisations ('Airbus').  The organisation is canonical or ''."""
+    raw = re.sub(r"^(?:the|a|an)\s+|\s*['’]s?$", "", raw.strip(" ,.;:"), flags=re.I)
     hit = known_org(raw, lex)
     rest, named = split_country(raw, lex) if hit is None else (raw, "")
     country = country or named
@@ -97,7 +98,7 @@ def organization_of(raw, role, country, lex, names=()):
         built = ministry_of(rest, role, country, lex) or office_of(rest, country, lex)
         hit = known_org(built, lex) if built else None
         if hit is None:
-            org = built or ("" if is_fragment(rest, lex, names) else rest)
+            org = built or ("" if is_fragment(rest, lex, names, proper) else rest)
             return org, country or (country_of(org, lex) if org else "")
     name, kind, home = hit
     return name, (home if kind != "international" else "") or country
@@ -116,11 +117,12 @@ def inner_org(text, lex):
     return None
 
 
-def is_fragment(text, lex, names=()):
+def is_fragment(text, lex, names=(), proper=()):
     """True when ``text`` is no organisation's name: empty, a word in lower case
     ('political', 'chief financial', 'Human rights'), a single common noun or
-    adjective ('Opposition', 'Union', 'Energy', 'Brno' alone is a place), or a
-    person's name."""
+    adjective ('Opposition', 'Union', 'Energy'), a single word that is neither an
+    acronym, nor in the gazetteer, nor in ``proper`` ('Brno' is a place), or a
+    word of a person's name (``names``)."""
     words = [w for w in re.split(r"\s+", text.strip()) if w]
     content = [w for w in words if w.lower() not in _LINK]
     if not content or any(not w[:1].isupper() and not w[:1].isdigit() for w in content):
@@ -129,8 +131,24 @@ def is_fragment(text, lex, names=()):
         return True
     if len(content) == 1:
         word = content[0]
-        return not (word.replace(".", "").isupper() and len(word) >= 2) and known_org(word, lex) is None
+        if word.lower() in common_words(lex):
+            return True
+        return not (word.replace(".", "").isupper() and len(word) >= 2 or word in proper) and \
+            known_org(word, lex) is None
     return False
+
+
+def country_before(art, pos):
+    """The country named last in article text before ``pos`` (a country, demonym,
+    capital or seat of government, written with a capital letter), else ''."""
+    text = art.text[:pos]
+    low = text.lower()
+    best, country = -1, ""
+    for pattern, value in art.lex.COUNTRY_PATTERNS:
+        for m in pattern.finditer(low):
+            if text[m.start()].isupper() and m.start() > best:
+                best, country = m.start(), value
+    return country
 
 
 def settle(art):
@@ -138,16 +156,26 @@ def settle(art):
     persons from their titles, organisations from their names.  Groups described
     by their members ('protesters', 'Kazakh analysts') keep no organisation."""
     names = {w for e in art.entities.values() if e.kind == "person" for w in e.name.replace("-", " ").split()}
-    names -= {w for w in names if w.lower() in lex_words(art.lex)}
+    names -= {w for w in names if w.lower() in art.lex.ROLE_TERMS}
+    proper = {e.name for e in art.entities.values() if e.kind == "org" and e.label == "ORG" and e.organization}
     for e in art.entities.values():
         if e.kind == "person":
-            e.organization, e.country = organization_of(e.organization, e.role, e.country, art.lex, names)
+            country = e.country
+            if e.organization.lower() in art.lex.OFFICES and e.positions:  # "Government spokesman X"
+                country = country or country_before(art, e.positions[0])
+            e.organization, e.country = organization_of(e.organization, e.role, country, art.lex, names, proper)
         elif e.organization:
-            e.organization, e.country = organization_of(e.organization, "", e.country, art.lex)
+            e.organization, e.country = organization_of(e.organization, "", e.country, art.lex, (), proper)
         else:
             e.country = e.country or country_of(e.name, art.lex)
 
 
-def lex_words(lex):
-    """Lower-case words that are never part of a person's name (roles, titles)."""
-    return lex.ROLE_TERMS
+def common_words(lex):
+    """Lower-case common nouns and adjectives that never name an organisation alone
+    ('union', 'police', 'energy', 'opposition', 'russian'), built once per lexicon."""
+    words = lex._built.get("common_words")
+    if words is None:
+        words = lex._built["common_words"] = (lex.ORG_WORDS | lex.GROUP_NOUNS | lex.ORG_ANAPHORS | lex.ROLE_TERMS
+                                              | lex.DEMONYMS | lex.GOVERNMENT_NOUNS | set(lex.MINISTRIES)
+                                              | set(lex.OFFICES) | lex.NOT_ORGANIZATIONS)
+    return words

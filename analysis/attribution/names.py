@@ -78,7 +78,7 @@ def parse_title(title, lex=None):
     role = " ".join(words[k:])
     prefix = " ".join(words[:k])
     country = country_of(prefix, lex)
-    if prefix.lower() in lex.COUNTRIES:
+    if prefix.lower() in lex.COUNTRIES and country:  # not 'EU': a supranational word is an organisation
         return role, "", country
     return role, prefix, country
 
@@ -107,7 +107,7 @@ def candidates(art, doc):
     ents = []
     for ent in doc.ents:  # join split names: "Prince Abdulaziz" + "bin Salman"
         start, label = ent.start, ent.label_
-        if label == "ORG" and person_like(art, doc, start, ent.end):  # "Ana Reyes" read as an ORG "Reyes"
+        if label in ("ORG", "GPE") and person_like(art, doc, start, ent.end, label):  # "Ana Reyes" read as ORG "Reyes"
             start, label = start - (start > 0 and doc[start - 1].lower_ in art.lex.GIVEN_NAMES), "PERSON"
         if ents and label == ents[-1][2] == "PERSON" and start == ents[-1][1]:
             ents[-1][1] = ent.end
@@ -136,12 +136,13 @@ def candidates(art, doc):
             k += 1
 
 
-def person_like(art, doc, i, j):
-    """True when the proper nouns doc[i:j], which spaCy calls an organisation, are a
-    person's name: a given name before or at their start, and no organisation word."""
+def person_like(art, doc, i, j, label):
+    """True when the proper nouns doc[i:j], which spaCy calls an organisation or a
+    place, are a person's name: a given name before them ("Ana Lima"), or at the
+    start of an organisation's, and no organisation word."""
     if any(t.pos_ != "PROPN" or t.lower_ in art.lex.ORG_WORDS for t in doc[i:j]):
         return False
-    return doc[i].lower_ in art.lex.GIVEN_NAMES and j - i >= 2 or \
+    return label == "ORG" and doc[i].lower_ in art.lex.GIVEN_NAMES and j - i >= 2 or \
         (i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].lower_ in art.lex.GIVEN_NAMES)
 
 
@@ -203,7 +204,8 @@ def org(art, span, label="", pos=None):
     from .institutions import bare_institution  # institutions builds on this module
 
     name = re.sub(r"^(the)\s+|\s*['’]s?$", "", span.text, flags=re.I).strip()
-    bare = bare_institution(art, name, len(art.text) if pos is None else pos)
+    phrase = span.doc[min(span.root.left_edge.i, span.start):span.end].text  # "the trade ministry"
+    bare = bare_institution(art, phrase, len(art.text) if pos is None else pos)
     if bare is not None:
         return bare
     key = "org:" + name.lower()
@@ -236,7 +238,8 @@ def title_around(art, doc, i, j):
         return doc[left[0].i:left[-1].i + 1].text
     if j < len(doc) and doc[j].text == ",":
         k = j + 1
-        while k < len(doc) and doc[k].pos_ == "DET":
+        while k < len(doc) and (doc[k].pos_ == "DET" or doc[k].lower_ in art.lex.COUNTRIES
+                                or doc[k].tag_ == "POS"):  # ", the Nigerian finance minister,"
             k += 1
         if k < len(doc) and doc[k].lower_ in art.lex.ROLE_TERMS:
             end = k
