@@ -228,6 +228,7 @@ def title_around(art, doc, i, j):
             if seen_role or k == 0 or doc[k - 1].lower_ != "of":
                 break
         elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"
+                  or t.text.isupper() and len(t.text) > 1  # an acronym, whatever its tag ("WHO")
                   or (t.tag_ == "POS" and k > 0 and doc[k - 1].pos_ == "PROPN")):  # "Japan's foreign minister"
             break
         left.append(t)
