@@ -51,7 +51,7 @@ GOLD_FLOORS = {
     "speech_acts.json": (0.98, 0.98, 0.98),
     "leaders.json": (0.98, 0.98, 0.98),  # issue 12: a leader and his country
     "sources.json": (0.98, 0.98, 0.98),  # issue 12: several sources in one sentence, spokespersons
-    "institutions_metadata.json": (0.98, 0.98, 0.98),  # issue 21: institutions, groups, metadata (tests/test_metadata.py)
+    "institutions_metadata.json": (0.98, 0.98, 0.98),  # issue 21: institutions, groups, metadata
 }
 
 
