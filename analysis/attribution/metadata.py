@@ -153,21 +153,65 @@ def country_before(art, pos):
 
 def settle(art):
     """Canonical organisation and country for every entity of article ``art``:
-    persons from their titles, organisations from their names.  Groups described
-    by their members ('protesters', 'Kazakh analysts') keep no organisation."""
+    persons from their titles (a holder of a state office the title gives no
+    country, 'President Elena Voicu', from the country the story is about),
+    organisations from their names; an unnamed official or a group ('Georgian
+    official', 'Kazakh protesters') has the one country its description names and
+    no organisation."""
     names = {w for e in art.entities.values() if e.kind == "person" for w in e.name.replace("-", " ").split()}
     names -= {w for w in names if w.lower() in art.lex.ROLE_TERMS}
     proper = {e.name for e in art.entities.values() if e.kind == "org" and e.label == "ORG" and e.organization}
+    story = {}  # the story's country, found once when a person needs it
     for e in art.entities.values():
-        if e.kind == "person":
-            country = e.country
-            if e.organization.lower() in art.lex.OFFICES and e.positions:  # "Government spokesman X"
-                country = country or country_before(art, e.positions[0])
-            e.organization, e.country = organization_of(e.organization, e.role, country, art.lex, names, proper)
+        if e.kind == "person" and e.name[:1].isupper():
+            settle_person(art, e, names, proper, story)
         elif e.organization:
             e.organization, e.country = organization_of(e.organization, "", e.country, art.lex, (), proper)
         else:
-            e.country = e.country or country_of(e.name, art.lex)
+            found = countries_in(e.name, art.lex)
+            e.country = e.country or (found.pop() if len(found) == 1 else "")
+
+
+def settle_person(art, e, names, proper, story):
+    """``settle`` for one named person ``e`` (``story``: a memo of ``story_country``)."""
+    country = e.country
+    if e.organization.lower() in art.lex.OFFICES and e.positions:  # "Government spokesman X"
+        country = country or country_before(art, e.positions[0])
+    org, country = organization_of(e.organization, e.role, country, art.lex, names, proper)
+    hit = known_org(org, art.lex) if org else None
+    if not country and (hit is None or hit[1] != "international") and \
+            any(w in art.lex.STATE_OFFICES for w in re.split(r"[\s-]+", e.role.lower())):
+        if "country" not in story:
+            story["country"] = story_country(art)
+        country = story["country"]
+        if country:
+            org, country = organization_of(e.organization, e.role, country, art.lex, names, proper)
+    e.organization, e.country = org, country
+
+
+def countries_in(text, lex):
+    """The set of countries ``text`` names (countries, demonyms, capitals)."""
+    low = text.lower()
+    return {country for pattern, country in lex.COUNTRY_PATTERNS if pattern.search(low)}
+
+
+def story_country(art):
+    """The country article ``art`` is about: the one it names most often (a capital
+    counts where it stands for a government, not as a place: 'in Vienna', 'to
+    Beijing'), the first named of a tie; '' when it names none."""
+    text, low = art.text, art.text.lower()
+    counts, first, covered = {}, {}, set()
+    for pattern, country in art.lex.COUNTRY_PATTERNS:
+        for m in pattern.finditer(low):
+            if not text[m.start()].isupper() or m.start() in covered:
+                continue
+            before = low[max(m.start() - 8, 0):m.start()]
+            if m.group(0) in art.lex.CAPITALS and re.search(r"\b(?:in|at|to|from|near|via)\s+$", before):
+                continue
+            covered.update(range(m.start(), m.end()))
+            counts[country] = counts.get(country, 0) + 1
+            first[country] = min(first.get(country, m.start()), m.start())
+    return min(counts, key=lambda c: (-counts[c], first[c])) if counts else ""
 
 
 def common_words(lex):

@@ -69,7 +69,8 @@ def parse_title(title, lex=None):
         return role, rest, country_of(rest, lex)
     words = title.split()
     k = len(words)
-    while k > 0 and (words[k - 1].lower() in lex.ROLE_WORDS or words[k - 1].lower() in lex.ROLE_MODIFIERS):
+    while k > 0 and all(part in lex.ROLE_TERMS for part in words[k - 1].lower().split("-")) and \
+            words[k - 1].split("-")[-1].lower() in lex.ROLE_WORDS | lex.ROLE_MODIFIERS:  # "Secretary-General"
         k -= 1
     if k == len(words):
         return "", "", ""
