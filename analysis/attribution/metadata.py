@@ -98,7 +98,7 @@ def organization_of(raw, role, country, lex, names=(), proper=()):
         built = ministry_of(rest, role, country, lex) or office_of(rest, country, lex)
         hit = known_org(built, lex) if built else None
         if hit is None:
-            org = built or ("" if is_fragment(rest, lex, names, proper) else rest)
+            org = built or ("" if is_fragment(rest, lex, names, proper) else raw)  # as written, with its demonym
             return org, country or (country_of(org, lex) if org else "")
     name, kind, home = hit
     return name, (home if kind != "international" else "") or country
@@ -163,7 +163,7 @@ def settle(art):
     proper = {e.name for e in art.entities.values() if e.kind == "org" and e.label == "ORG" and e.organization}
     story = {}  # the story's country, found once when a person needs it
     for e in art.entities.values():
-        if e.kind == "person" and e.name[:1].isupper():
+        if e.kind == "person" and not e.name.split()[-1].islower():  # not an unnamed "Georgian official"
             settle_person(art, e, names, proper, story)
         elif e.organization:
             e.organization, e.country = organization_of(e.organization, "", e.country, art.lex, (), proper)

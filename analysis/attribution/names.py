@@ -245,17 +245,26 @@ def title_around(art, doc, i, j):
             k += 1
         if k < len(doc) and doc[k].lower_ in art.lex.ROLE_TERMS:
             end = k
-            while end < len(doc) and doc[end].text not in (",", ";", "(") and \
-                    doc[end].pos_ not in ("VERB", "AUX"):
+            while end < len(doc) and doc[end].text not in (",", ";", "(", ".") and \
+                    doc[end].pos_ not in ("VERB", "AUX") and not (end > k and doc[end].is_sent_start):
                 end += 1
             return doc[j + 1:end].text
     return ""
 
 
 def clause_org(doc, j):
-    """The organisation a relative clause on the name ending at token ``j`` names as
-    the person's ("Reyes, who volunteers for the Red Cross," -> 'the Red Cross';
-    "who heads the union" -> 'the union'), else ''.  The person stays the speaker."""
+    """The organisation named after the name ending at token ``j`` as the person's:
+    "Nair, of Bernstein," / "Solberg of the Norwegian Meteorological Institute" (an
+    organisation spaCy tags), or a relative clause ("Reyes, who volunteers for the
+    Red Cross," -> 'the Red Cross'; "who heads the union"), else ''.  The person
+    stays the speaker."""
+    k = j + (j < len(doc) and doc[j].text == ",")
+    if k + 1 < len(doc) and doc[k].lower_ == "of":
+        end = k + 1 + (doc[k + 1].pos_ == "DET")
+        while end < len(doc) and (doc[end].ent_type_ == "ORG" or k > j and doc[end].pos_ == "PROPN"):
+            end += 1  # set off by commas ("Nair, of Bernstein,"), any proper noun
+        if end > k + 1 and (doc[end - 1].ent_type_ == "ORG" or k > j and doc[end - 1].pos_ == "PROPN"):
+            return doc[k + 1:end].text
     for rel in doc[j - 1].children:
         if rel.dep_ != "relcl" or not any(c.lower_ == "who" for c in rel.children):
             continue
