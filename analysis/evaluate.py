@@ -76,13 +76,21 @@ def load_gold(path):
     return pd.concat(articles, ignore_index=True), gold
 
 
+METADATA_FILE = "speaker_metadata.json"
+
+
 def load_gold_speakers(path):
     """The speaker metadata of a gold JSON file: article_id, speaker, role,
-    organization, country (one row per entry of an article's optional ``speakers``
-    list; '' where the text ties no value to the speaker)."""
-    spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    organization, country, one row per entry of an article's optional ``speakers``
+    list and of the file's entries in ``speaker_metadata.json`` next to it (gold
+    file name -> article id -> speakers); '' where the text ties no value to the
+    speaker."""
+    path = Path(path)
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    side = path.parent / METADATA_FILE
+    extra = json.loads(side.read_text(encoding="utf-8"))["files"].get(path.name, {}) if side.exists() else {}
     rows = [dict(article_id=item["id"], **{k: sp.get(k, "") for k in ("speaker", "role", "organization", "country")})
-            for item in spec["articles"] for sp in item.get("speakers", ())]
+            for item in spec["articles"] for sp in [*item.get("speakers", ()), *extra.get(item["id"], ())]]
     return pd.DataFrame(rows, columns=["article_id", "speaker", "role", "organization", "country"])
 
 
@@ -101,7 +109,8 @@ def evaluate_speakers(speakers, gold):
     A gold speaker is looked up by name (or alias) in its article.  Returns a dict:
     country_accuracy and organization_accuracy over gold speakers that have one in
     the text (filled and right; a speaker not found counts as wrong), the number of
-    each (n_country, n_organization), and spurious_organization: predicted
+    each (n_country, n_organization) and of the right ones (right_country,
+    right_organization), and spurious_organization: predicted
     organisations of found speakers whose gold has none."""
     by_name = {}
     for row in speakers.itertuples():
@@ -120,7 +129,8 @@ def evaluate_speakers(speakers, gold):
     return dict(country_accuracy=round(right["country"] / total["country"], 3) if total["country"] else 1.0,
                 organization_accuracy=round(right["organization"] / total["organization"], 3)
                 if total["organization"] else 1.0,
-                n_country=total["country"], n_organization=total["organization"], spurious_organization=spurious)
+                n_country=total["country"], n_organization=total["organization"], right_country=right["country"],
+                right_organization=right["organization"], spurious_organization=spurious)
 
 
 def match(predicted, gold):
@@ -186,14 +196,20 @@ def main(argv=None):
         print("usage: python -m analysis.evaluate GOLD.json ... (for example tests/gold/*.json)", file=sys.stderr)
         return 2
     totals = dict(n_predicted=0, n_gold=0, n_matched=0, n_same_speaker=0, n_relayed=0, n_same_relay=0)
+    meta = dict(n_country=0, right_country=0, n_organization=0, right_organization=0, spurious_organization=0)
     for path in argv:
-        if "statements" not in json.loads(Path(path).read_text(encoding="utf-8"))["articles"][0]:
+        if "statements" not in (json.loads(Path(path).read_text(encoding="utf-8")).get("articles") or [{}])[0]:
             print(f"== {path}: no statements (another kind of gold), skipped")
             continue
         print(f"== {path}")
         scores = report_file(path)
         for key in totals:
             totals[key] += scores[key]
+        for key in meta:
+            meta[key] += scores.get(key, 0)
+    if meta["n_country"] or meta["n_organization"]:
+        print(f"== pooled metadata: country_accuracy {meta['right_country'] / max(meta['n_country'], 1):.3f} "
+              f"organization_accuracy {meta['right_organization'] / max(meta['n_organization'], 1):.3f} ({meta})")
     if len(argv) > 1:
         p = totals["n_matched"] / totals["n_predicted"] if totals["n_predicted"] else 0.0
         r = totals["n_matched"] / totals["n_gold"] if totals["n_gold"] else 0.0

@@ -165,6 +165,8 @@ def settle(art):
     for e in art.entities.values():
         if e.kind == "person" and not e.name.split()[-1].islower():  # not an unnamed "Georgian official"
             settle_person(art, e, names, proper, story)
+        elif e.organization and is_state(e.name, art.lex):  # "the Republic of Senegal" is a country, as "Japan"
+            e.organization = ""
         elif e.organization:
             e.organization, e.country = organization_of(e.organization, "", e.country, art.lex, (), proper)
         else:
@@ -187,6 +189,14 @@ def settle_person(art, e, names, proper, story):
         if country:
             org, country = organization_of(e.organization, e.role, country, art.lex, names, proper)
     e.organization, e.country = org, country
+
+
+def is_state(name, lex):
+    """True when ``name`` names a state: a country with state words only ('Republic of
+    Senegal', 'Kingdom of Morocco', 'Japan')."""
+    low = name.lower()
+    rest = " ".join(w for w in low.split() if w not in lex.STATE_WORDS)
+    return bool(lex.COUNTRIES.get(low) or lex.COUNTRIES.get(rest))
 
 
 def countries_in(text, lex):
