@@ -138,10 +138,14 @@ def is_fragment(text, lex, names=(), proper=()):
     return False
 
 
+COUNTRY_WINDOW = 5_000  # how far back a bare institution looks for its country (characters)
+
+
 def country_before(art, pos):
-    """The country named last in article text before ``pos`` (a country, demonym,
-    capital or seat of government, written with a capital letter), else ''."""
-    text = art.text[:pos]
+    """The country named last in the COUNTRY_WINDOW characters of article text
+    before ``pos`` (a country, demonym, capital or seat of government, written with
+    a capital letter), else ''."""
+    text = art.text[max(pos - COUNTRY_WINDOW, 0):pos]
     low = text.lower()
     best, country = -1, ""
     for pattern, value in art.lex.COUNTRY_PATTERNS:
