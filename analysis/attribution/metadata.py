@@ -157,8 +157,9 @@ def country_before(art, pos):
 
 def settle(art):
     """Canonical organisation and country for every entity of article ``art``:
-    persons from their titles (a holder of a state office the title gives no
-    country, 'President Elena Voicu', from the country the story is about),
+    persons from their titles (a holder of a state office or a ministry's
+    official the title gives no country, 'President Elena Voicu', from the
+    country the story is about),
     organisations from their names; an unnamed official or a group ('Georgian
     official', 'Kazakh protesters') has the one country its description names and
     no organisation."""
@@ -185,8 +186,9 @@ def settle_person(art, e, names, proper, story):
         country = country or country_before(art, e.positions[0])
     org, country = organization_of(e.organization, e.role, country, art.lex, names, proper)
     hit = known_org(org, art.lex) if org else None
-    if not country and (hit is None or hit[1] != "international") and \
-            any(w in art.lex.STATE_OFFICES for w in re.split(r"[\s-]+", e.role.lower())):
+    state_body = org in art.lex.MINISTRIES.values()  # "Foreign Ministry spokeswoman X": a ministry of no country yet
+    if not country and (hit is None or hit[1] != "international") and (state_body or any(
+            w in art.lex.STATE_OFFICES for w in re.split(r"[\s-]+", e.role.lower()))):
         if "country" not in story:
             story["country"] = story_country(art)
         country = story["country"]
