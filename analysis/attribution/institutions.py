@@ -19,10 +19,12 @@ from .metadata import country_before, known_org, ministry_of, office_of, organiz
 
 
 def org_before(art, pos):
-    """The Entity of the gazetteer organisation named last before ``pos``, else None."""
-    named = [e for e in art.entities.values() if e.kind == "org" and e.positions and e.positions[0] < pos
-             and known_org(e.name, art.lex) is not None]
-    return max(named, key=lambda e: e.last) if named else None
+    """The Entity of the organisation named last before ``pos`` (one of the gazetteer
+    first, else any named by spaCy as an organisation), else None."""
+    named = [e for e in art.entities.values() if e.kind == "org" and e.label == "ORG" and e.positions
+             and e.positions[0] < pos and e.name.lower() not in art.lex.OFFICES]
+    known = [e for e in named if known_org(e.name, art.lex) is not None]
+    return max(known or named, key=lambda e: e.last) if named else None
 
 
 def minister_before(art, pos):
@@ -57,6 +59,6 @@ def bare_institution(art, phrase, pos):
     hit = known_org(name, art.lex)
     name = hit[0] if hit else name
     entity = art.entities.setdefault("org:" + name.lower(), Entity(name, "org", organization=name,
-                                                                    country=country, label="ORG"))
+                                                                    country=country))
     entity.aliases.add(phrase.strip())
     return entity
