@@ -212,9 +212,9 @@ def countries_in(text, lex):
 
 
 def story_country(art):
-    """The country article ``art`` is about: the one it names most often (a capital
-    counts where it stands for a government, not as a place: 'in Vienna', 'to
-    Beijing'), the first named of a tie; '' when it names none."""
+    """The country article ``art`` is about: the one it names at least twice as
+    often as any other (a capital counts where it stands for a government, not as
+    a place: 'in Vienna', 'to Beijing'); '' when none does."""
     text, low = art.text, art.text.lower()
     counts, first, covered = {}, {}, set()
     for pattern, country in art.lex.COUNTRY_PATTERNS:
@@ -227,7 +227,10 @@ def story_country(art):
             covered.update(range(m.start(), m.end()))
             counts[country] = counts.get(country, 0) + 1
             first[country] = min(first.get(country, m.start()), m.start())
-    return min(counts, key=lambda c: (-counts[c], first[c])) if counts else ""
+    ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
+    if not ranked or len(ranked) > 1 and counts[ranked[0]] < 2 * counts[ranked[1]]:
+        return ""  # no country dominates: a story between countries says nothing of a bare title
+    return ranked[0]
 
 
 def common_words(lex):
