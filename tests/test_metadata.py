@@ -170,12 +170,15 @@ def test_corpus_speakers_have_recognisable_countries_and_organisations(nlp):
 
 
 def test_story_country_only_when_one_dominates(nlp):
-    """A holder of a state office whose title names no country gets the story's
-    country only when one country dominates the story."""
+    """A holder of a state office whose title names no country, and a ministry,
+    get the story's country only when one country dominates the story."""
     articles = pd.DataFrame([dict(article_id=k, source="test", date=pd.NaT, title="", url="", text=v, headings=[],
                                   encoding="utf-8") for k, v in {
         "home": "President Elena Voicu said that Romania would host the talks in Bucharest.",
         "between": "President Ilse Brandt said the sanctions on Russia would stay until Ukraine's borders were "
-                   "restored."}.items()])
+                   "restored.",
+        "ministry": "Kenya reported 40 new cholera cases on Friday. The Ministry of Health said the outbreak in "
+                    "Kisumu was under control."}.items()])
     _, speakers = st.extract_statements(articles, nlp=nlp)
-    assert dict(zip(speakers.article_id, speakers.country)) == {"home": "Romania", "between": ""}
+    assert dict(zip(speakers.article_id, speakers.country)) == {"home": "Romania", "between": "", "ministry": "Kenya"}
+    assert speakers.organization.iat[2] == "Ministry of Health of Kenya"

@@ -157,23 +157,27 @@ def country_before(art, pos):
 
 def settle(art):
     """Canonical organisation and country for every entity of article ``art``:
-    persons from their titles (a holder of a state office or a ministry's
-    official the title gives no country, 'President Elena Voicu', from the
-    country the story is about),
-    organisations from their names; an unnamed official or a group ('Georgian
-    official', 'Kazakh protesters') has the one country its description names and
-    no organisation."""
+    persons from their titles (a holder of a state office or a ministry's official
+    whose title gives no country, 'President Elena Voicu', from the country the
+    story is about), organisations from their names (a ministry of no country: the
+    story's); a state speaking has no organisation; an unnamed official or a group
+    ('Georgian official', 'Kazakh protesters') has the one country its description
+    names and no organisation."""
     names = {w for e in art.entities.values() if e.kind == "person" for w in e.name.replace("-", " ").split()}
     names -= {w for w in names if w.lower() in art.lex.ROLE_TERMS}
     proper = {e.name for e in art.entities.values() if e.kind == "org" and e.label == "ORG" and e.organization}
-    story = {}  # the story's country, found once when a person needs it
+    story = {}  # the story's country, found once when an entity needs it
     for e in art.entities.values():
         if e.kind == "person" and not e.name.split()[-1].islower():  # not an unnamed "Georgian official"
             settle_person(art, e, names, proper, story)
         elif e.organization and is_state(e.name, art.lex):  # "the Republic of Senegal" is a country, as "Japan"
             e.organization = ""
         elif e.organization:
-            e.organization, e.country = organization_of(e.organization, "", e.country, art.lex, (), proper)
+            org, country = organization_of(e.organization, "", e.country, art.lex, (), proper)
+            if not country and org in art.lex.MINISTRIES.values():  # "the Ministry of Health": the story's
+                country = story_of(art, story)
+                org = (ministry_of(org, "", country, art.lex) if country else "") or org
+            e.organization, e.country = org, country
         else:
             found = countries_in(e.name, art.lex)
             e.country = e.country or (found.pop() if len(found) == 1 else "")
@@ -189,9 +193,7 @@ def settle_person(art, e, names, proper, story):
     state_body = org in art.lex.MINISTRIES.values()  # "Foreign Ministry spokeswoman X": a ministry of no country yet
     if not country and (hit is None or hit[1] != "international") and (state_body or any(
             w in art.lex.STATE_OFFICES for w in re.split(r"[\s-]+", e.role.lower()))):
-        if "country" not in story:
-            story["country"] = story_country(art)
-        country = story["country"]
+        country = story_of(art, story)
         if country:
             org, country = organization_of(e.organization, e.role, country, art.lex, names, proper)
     e.organization, e.country = org, country
@@ -203,6 +205,13 @@ def is_state(name, lex):
     low = name.lower()
     rest = " ".join(w for w in low.split() if w not in lex.STATE_WORDS)
     return bool(lex.COUNTRIES.get(low) or lex.COUNTRIES.get(rest))
+
+
+def story_of(art, story):
+    """``story_country(art)``, found once per article (``story``: the memo)."""
+    if "country" not in story:
+        story["country"] = story_country(art)
+    return story["country"]
 
 
 def countries_in(text, lex):
