@@ -14,7 +14,10 @@ per gold kind and precision per predicted kind.
 
 ``python -m analysis.evaluate GOLD.json ...`` runs ``extract_statements`` on
 each gold file (the project's are in ``tests/gold/``) and prints the numbers,
-then every miss, extra and wrong speaker.
+then every miss, extra and wrong speaker.  A gold file may list each article's
+speakers with their role, organization and country (``speakers``):
+``evaluate_speakers`` then reports country and organisation accuracy over the
+speakers that have one in the text.
 """
 import json
 import re
@@ -71,6 +74,63 @@ def load_gold(path):
     gold = pd.DataFrame(rows, columns=["article_id", "speaker", "kind", "reported_by",
                                        "text", "start", "end"])
     return pd.concat(articles, ignore_index=True), gold
+
+
+METADATA_FILE = "speaker_metadata.json"
+
+
+def load_gold_speakers(path):
+    """The speaker metadata of a gold JSON file: article_id, speaker, role,
+    organization, country, one row per entry of an article's optional ``speakers``
+    list and of the file's entries in ``speaker_metadata.json`` next to it (gold
+    file name -> article id -> speakers); '' where the text ties no value to the
+    speaker."""
+    path = Path(path)
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    side = path.parent / METADATA_FILE
+    extra = json.loads(side.read_text(encoding="utf-8"))["files"].get(path.name, {}) if side.exists() else {}
+    rows = [dict(article_id=item["id"], **{k: sp.get(k, "") for k in ("speaker", "role", "organization", "country")})
+            for item in spec["articles"] for sp in [*item.get("speakers", ()), *extra.get(item["id"], ())]]
+    return pd.DataFrame(rows, columns=["article_id", "speaker", "role", "organization", "country"])
+
+
+def _norm_org(name):
+    """An organisation compared by its canonical name (``organizations.json``), case-blind."""
+    from .attribution.metadata import known_org
+    from .lexicon import load_lexicon
+
+    hit = known_org(str(name or ""), load_lexicon())
+    return _norm_name(hit[0] if hit else name)
+
+
+def evaluate_speakers(speakers, gold):
+    """Score the SPEAKERS rows ``speakers`` against gold metadata (``load_gold_speakers``).
+
+    A gold speaker is looked up by name (or alias) in its article.  Returns a dict:
+    country_accuracy and organization_accuracy over gold speakers that have one in
+    the text (filled and right; a speaker not found counts as wrong), the number of
+    each (n_country, n_organization) and of the right ones (right_country,
+    right_organization), and spurious_organization: predicted
+    organisations of found speakers whose gold has none."""
+    by_name = {}
+    for row in speakers.itertuples():
+        for name in [row.speaker, *str(row.aliases or "").split("; ")]:
+            by_name.setdefault((row.article_id, _norm_name(name)), row)
+    right = dict(country=0, organization=0)
+    total = dict(country=0, organization=0)
+    spurious = 0
+    for g in gold.itertuples():
+        p = by_name.get((g.article_id, _norm_name(g.speaker)))
+        for key, norm in (("country", _norm_name), ("organization", _norm_org)):
+            if getattr(g, key):
+                total[key] += 1
+                right[key] += p is not None and norm(getattr(p, key)) == norm(getattr(g, key))
+        spurious += p is not None and not g.organization and bool(p.organization)
+    return dict(country_accuracy=round(right["country"] / total["country"], 3) if total["country"] else 1.0,
+                organization_accuracy=round(right["organization"] / total["organization"], 3)
+                if total["organization"] else 1.0,
+                n_country=total["country"], n_organization=total["organization"], right_country=right["country"],
+                right_organization=right["organization"], spurious_organization=spurious)
 
 
 def match(predicted, gold):
@@ -136,11 +196,20 @@ def main(argv=None):
         print("usage: python -m analysis.evaluate GOLD.json ... (for example tests/gold/*.json)", file=sys.stderr)
         return 2
     totals = dict(n_predicted=0, n_gold=0, n_matched=0, n_same_speaker=0, n_relayed=0, n_same_relay=0)
+    meta = dict(n_country=0, right_country=0, n_organization=0, right_organization=0, spurious_organization=0)
     for path in argv:
+        if "statements" not in (json.loads(Path(path).read_text(encoding="utf-8")).get("articles") or [{}])[0]:
+            print(f"== {path}: no statements (another kind of gold), skipped")
+            continue
         print(f"== {path}")
         scores = report_file(path)
         for key in totals:
             totals[key] += scores[key]
+        for key in meta:
+            meta[key] += scores.get(key, 0)
+    if meta["n_country"] or meta["n_organization"]:
+        print(f"== pooled metadata: country_accuracy {meta['right_country'] / max(meta['n_country'], 1):.3f} "
+              f"organization_accuracy {meta['right_organization'] / max(meta['n_organization'], 1):.3f} ({meta})")
     if len(argv) > 1:
         p = totals["n_matched"] / totals["n_predicted"] if totals["n_predicted"] else 0.0
         r = totals["n_matched"] / totals["n_gold"] if totals["n_gold"] else 0.0
@@ -157,9 +226,12 @@ def report_file(path):
     from .statements import extract_statements
 
     articles, gold = load_gold(path)
-    predicted, _ = extract_statements(articles)
+    predicted, speakers = extract_statements(articles)
     pairs = match(predicted, gold)
     scores = evaluate_statements(predicted, gold, pairs)
+    gold_speakers = load_gold_speakers(path)
+    if len(gold_speakers):
+        scores.update(evaluate_speakers(speakers, gold_speakers))
     for key, value in scores.items():
         print(f"{key:>22}: {value}")
     mp, mg = {p for p, _ in pairs}, {g for _, g in pairs}
@@ -175,6 +247,12 @@ def report_file(path):
             print(f"SPEAKER  {g.article_id} gold={g.speaker} got={p.speaker}: {g.text[:50]}")
         if not same_relay_name(p.reported_by, g.reported_by):
             print(f"RELAY    {g.article_id} gold={g.reported_by!r} got={p.reported_by!r}: {g.text[:50]}")
+    rows = {(r.article_id, _norm_name(r.speaker)): r for r in speakers.itertuples()}
+    for g in gold_speakers.itertuples():
+        p = rows.get((g.article_id, _norm_name(g.speaker)))
+        got = (p.organization, p.country) if p is not None else ("(speaker not found)", "")
+        if _norm_org(got[0]) != _norm_org(g.organization) or _norm_name(got[1]) != _norm_name(g.country):
+            print(f"METADATA {g.article_id} {g.speaker}: gold={(g.organization, g.country)} got={got}")
     return scores
 
 

@@ -60,8 +60,10 @@ STATEMENTS = {
     "aliases": "'; '-joined other surface forms of the speaker in this article (surname, other spellings, "
                "acronym, pronouns, role nouns such as 'the minister'), '' when none",
     "role": "speaker's role or title when the text gives one, else ''",
-    "organization": "speaker's organisation when the text gives one (an organisation speaker's own name), else ''",
-    "country": "speaker's country when the text gives one (demonyms mapped: 'US' -> 'United States'), else ''",
+    "organization": "speaker's organisation by its canonical name (an organisation speaker's own; see "
+                    "SPEAKERS), else ''",
+    "country": "speaker's country when the text gives one (demonyms mapped: 'US' -> 'United States'; see SPEAKERS), "
+               "else ''",
     "kind": "direct (quoted words) | indirect (reported clause) | according_to ('according to X', 'as X put it') "
             "| pullquote (corpus pull-quote) | continuation (unattributed quote going on with the previous speaker)",
     "cue": "reporting verb or phrase ('said', 'according to', 'quoted', ...)",
@@ -85,8 +87,11 @@ SPEAKERS = {
     "aliases": "'; '-joined other names and mentions resolved to this speaker in the article (surname, other "
                "spellings, acronym, pronouns, role nouns), '' when none",
     "role": "role or title, else ''",
-    "organization": "organisation, else ''",
-    "country": "country, else ''",
+    "organization": "organisation by its canonical name ('United Nations', 'Kremlin', 'Ministry of Foreign Affairs of "
+                    "Japan'; analysis/lexicon/en/organizations.json, ministries.json, offices.json), else '' (never a "
+                    "fragment; a group or a state speaking has none)",
+    "country": "country the text ties to the speaker (title, demonym, possessive, its organisation; a holder of a "
+               "state office: the story's), else ''; none from an international organisation",
     "n_statements": "number of statements attributed to the speaker in the article",
 }
 

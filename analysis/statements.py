@@ -37,7 +37,11 @@ person, spokespersons resolved to whom they speak for ("Guterres has called on
 spokesman"; a named spokesperson by name), joint subjects one statement per
 speaker over the same words ("X and Y said ...", "according to X and Y"),
 unnamed officials to the institution named with them ("a UK Foreign Office
-official"), and unnamed groups by their description ("Treasury officials").
+official"), bare institutions to whose they are ("the government" -> "Government
+of Kazakhstan", ``institutions``), and unnamed groups by their description
+("Treasury officials", "protesters").  Each speaker's organisation and country are
+settled per article from titles and the gazetteer (``metadata``): canonical, or
+empty rather than a fragment.
 Names are made canonical per article ("Zakharova" -> "Maria Zakharova") and then
 across the corpus, spelling variants included (``variants``: "Pashinian" /
 "Pashinyan", "CSTO" / "Collective Security Treaty Organization"); every other

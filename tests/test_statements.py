@@ -52,6 +52,7 @@ GOLD_FLOORS = {
     "leaders.json": (0.98, 0.98, 0.98),  # issue 12: a leader and his country
     "sources.json": (0.98, 0.98, 0.98),  # issue 12: several sources in one sentence, spokespersons
     "names_titles.json": (0.98, 0.98, 0.98),  # issue 21: surname-first names, titles, datelines, outlets
+    "institutions_metadata.json": (0.98, 0.98, 0.98),  # issue 21: institutions, groups, metadata
 }
 
 
@@ -226,7 +227,8 @@ def test_sentence_numbering_matches_corpus(gold_run):
 
 
 @pytest.mark.parametrize("name", ["heldout.json", "heldout_b.json", "blind.json", "blind_final.json",
-                                  "speech_acts.json", "leaders.json", "sources.json", "names_titles.json"])
+                                  "speech_acts.json", "leaders.json", "sources.json", "names_titles.json",
+                                  "institutions_metadata.json"])
 def test_other_gold_sets(nlp, name):
     articles, gold = load_gold(GOLD_DIR / name)
     statements, _ = st.extract_statements(articles, nlp=nlp)

@@ -7,6 +7,7 @@ import bisect
 import re
 
 from .context import NOBODY, Entity, Speaker
+from .institutions import bare_institution
 from .names import name_gender, org, person
 
 
@@ -210,6 +211,9 @@ def group_speaker(art, token, pos):
     named = resolve_org_anaphor(art, token, pos)
     if named is not None:
         return Speaker(named, art.lex.CONF["org_anaphor"], name)
+    bare = bare_institution(art, name, pos)  # "the government": of the country named before
+    if bare is not None:
+        return Speaker(bare, art.lex.CONF["org_anaphor"], name)
     if " " not in name:  # bare "protesters": the group the article described before
         described = [e for e in art.entities.values() if e.kind == "org" and e.last < pos
                      and e.name.lower().endswith(" " + name.lower()) and e.name[:1].isupper()]

@@ -12,6 +12,7 @@ from .according import find_according
 from .context import Context
 from .continuation import settle_pending
 from .direct import colon_quotes, find_direct
+from .metadata import settle
 from .names import collect_mentions, learn_names
 from .pullquote import find_pullquotes
 from .quotes import find_quotes
@@ -30,6 +31,7 @@ def run(art, docs, spans):
         paragraph(art, p, doc, base, quotes)
     art.take(settle_pending(art, None))
     art.take(find_pullquotes(art))
+    settle(art)
 
 
 def paragraph(art, p, doc, base, quotes):

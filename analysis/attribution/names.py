@@ -55,6 +55,11 @@ def parse_title(title, lex=None):
     abbreviated = abbreviated_role(title, lex)
     if abbreviated is not None:
         return abbreviated
+    for prep in (" for ", " at ", " with "):  # "a spokeswoman for the Red Cross"
+        head, sep, rest = title.partition(prep)
+        if sep and " of " not in head and head.split()[-1].lower() in lex.ROLE_WORDS:
+            role, org, country = parse_title(head, lex)
+            return role or head, org or rest, country or country_of(rest, lex)
     head, sep, rest = title.partition(" of ")
     if sep and any(w.lower() in lex.ROLE_WORDS for w in head.split()):
         if PORTFOLIO.fullmatch(rest):  # "U.S. Secretary of State": the portfolio is part of the role
@@ -70,7 +75,8 @@ def parse_title(title, lex=None):
         return role, rest, country_of(rest, lex)
     words = title.split()
     k = len(words)
-    while k > 0 and (words[k - 1].lower() in lex.ROLE_WORDS or words[k - 1].lower() in lex.ROLE_MODIFIERS):
+    while k > 0 and all(part in lex.ROLE_TERMS for part in words[k - 1].lower().split("-")) and \
+            words[k - 1].split("-")[-1].lower() in lex.ROLE_WORDS | lex.ROLE_MODIFIERS:  # "Secretary-General"
         k -= 1
     if k == len(words):
         return "", "", ""
@@ -79,7 +85,7 @@ def parse_title(title, lex=None):
     role = " ".join(words[k:])
     prefix = " ".join(words[:k])
     country = country_of(prefix, lex)
-    if prefix.lower() in lex.COUNTRIES:
+    if prefix.lower() in lex.COUNTRIES and country:  # not 'EU': a supranational word is an organisation
         return role, "", country
     return role, prefix, country
 
@@ -137,12 +143,15 @@ def candidates(art, doc):
     seen = set()
     ents = []
     for ent in doc.ents:  # join split names: "Prince Abdulaziz" + "bin Salman"
-        if ents and ent.label_ == ents[-1][2] == "PERSON" and ent.start == ents[-1][1]:
+        start, label = ent.start, ent.label_
+        if label in ("ORG", "GPE") and person_like(art, doc, start, ent.end, label):  # "Ana Reyes" read as ORG "Reyes"
+            start, label = start - (start > 0 and doc[start - 1].lower_ in art.lex.GIVEN_NAMES), "PERSON"
+        if ents and label == ents[-1][2] == "PERSON" and start == ents[-1][1]:
             ents[-1][1] = ent.end
-        elif ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") and not all(
+        elif label in ("PERSON", "ORG", "GPE", "NORP", "FAC") and not all(
                 abbreviation(art.lex, t.text) for t in ent):  # "Pres." alone is a title, not a place
-            start, end = hyphen_ends(doc, ent.start, ent.end) if ent.label_ == "PERSON" else (ent.start, ent.end)
-            ents.extend([a, b, ent.label_] for a, b in comma_parts(doc, start, end))
+            start, end = hyphen_ends(doc, start, ent.end) if label == "PERSON" else (start, ent.end)
+            ents.extend([a, b, label] for a, b in comma_parts(doc, start, end))
     floor = 0
     for start, end, label in ents:
         titled = start > 0 and (doc[start - 1].lower_ in art.lex.ROLE_WORDS)
@@ -201,6 +210,16 @@ def full_names_of(art, word):
     with it ("Tokayev"), else those starting with it (surname first: "Lee" for
     "Lee Min-ho", "Nguyen" for "Nguyen Van An")."""
     return art.surnames.get(word) or art.first_words.get(word, set())
+
+
+def person_like(art, doc, i, j, label):
+    """True when the proper nouns doc[i:j], which spaCy calls an organisation or a
+    place, are a person's name: a given name before them ("Ana Lima"), or at the
+    start of an organisation's, and no organisation word."""
+    if any(t.pos_ != "PROPN" or t.lower_ in art.lex.ORG_WORDS for t in doc[i:j]):
+        return False
+    return label == "ORG" and doc[i].lower_ in art.lex.GIVEN_NAMES and j - i >= 2 or \
+        (i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].lower_ in art.lex.GIVEN_NAMES)
 
 
 def is_person(art, doc, i, j, label, titled):
@@ -265,8 +284,16 @@ def person(art, name):
     return art.entities.setdefault(name, Entity(name, "person"))
 
 
-def org(art, span, label=""):
+def org(art, span, label="", pos=None):
+    """The Entity of the organisation ``span`` names; a bare institution ("the
+    Secretariat", "the Government" at article offset ``pos``) is whose the article says."""
+    from .institutions import bare_institution  # institutions builds on this module
+
     name = re.sub(r"^(the)\s+|\s*['’]s?$", "", span.text, flags=re.I).strip()
+    phrase = span.doc[min(span.root.left_edge.i, span.start):span.end].text  # "the trade ministry"
+    bare = bare_institution(art, phrase, len(art.text) if pos is None else pos)
+    if bare is not None:
+        return bare
     key = "org:" + name.lower()
     if key not in art.entities:
         art.entities[key] = Entity(name, "org", organization=name, country=country_of(name, art.lex),
@@ -287,7 +314,9 @@ def title_around(art, doc, i, j):
             if seen_role or k == 0 or doc[k - 1].lower_ != "of":
                 break
         elif not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ == "of" or t.text == "-"
-                  or abbreviation(art.lex, t.text)):
+                  or abbreviation(art.lex, t.text)
+                  or t.text.isupper() and len(t.text) > 1  # an acronym, whatever its tag ("WHO")
+                  or (t.tag_ == "POS" and k > 0 and doc[k - 1].pos_ == "PROPN")):  # "Japan's foreign minister"
             break
         left.append(t)
         seen_role = seen_role or t.lower_ in art.lex.ROLE_WORDS or bool(abbreviation(art.lex, t.text))
@@ -297,14 +326,42 @@ def title_around(art, doc, i, j):
         return doc[left[0].i:left[-1].i + 1].text
     if j < len(doc) and doc[j].text == ",":
         k = j + 1
-        while k < len(doc) and doc[k].pos_ == "DET":
+        while k < len(doc) and (doc[k].pos_ == "DET" or doc[k].lower_ in art.lex.COUNTRIES
+                                or doc[k].tag_ == "POS"):  # ", the Nigerian finance minister,"
             k += 1
         if k < len(doc) and doc[k].lower_ in art.lex.ROLE_TERMS:
             end = k
-            while end < len(doc) and doc[end].text not in (",", ";", "(") and \
-                    doc[end].pos_ not in ("VERB", "AUX"):
+            while end < len(doc) and doc[end].text not in (",", ";", "(", ".") and \
+                    doc[end].pos_ not in ("VERB", "AUX") and not (end > k and doc[end].is_sent_start):
                 end += 1
             return doc[j + 1:end].text
+    return ""
+
+
+def clause_org(doc, j):
+    """The organisation named after the name ending at token ``j`` as the person's:
+    "Nair, of Bernstein," / "Solberg of the Norwegian Meteorological Institute" (an
+    organisation spaCy tags), or a relative clause ("Reyes, who volunteers for the
+    Red Cross," -> 'the Red Cross'; "who heads the union"), else ''.  The person
+    stays the speaker."""
+    k = j + (j < len(doc) and doc[j].text == ",")
+    if k + 1 < len(doc) and doc[k].lower_ == "of":
+        end = k + 1 + (doc[k + 1].pos_ == "DET")
+        while end < len(doc) and (doc[end].ent_type_ == "ORG" or k > j and doc[end].pos_ == "PROPN"):
+            end += 1  # set off by commas ("Nair, of Bernstein,"), any proper noun
+        if end > k + 1 and (doc[end - 1].ent_type_ == "ORG" or k > j and doc[end - 1].pos_ == "PROPN"):
+            return doc[k + 1:end].text
+    for rel in doc[j - 1].children:
+        if rel.dep_ != "relcl" or not any(c.lower_ == "who" for c in rel.children):
+            continue
+        for c in rel.children:
+            obj = None
+            if c.dep_ == "prep" and c.lower_ in ("for", "at", "with"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            elif c.dep_ == "dobj" and rel.lemma_ in ("head", "lead", "run", "chair", "direct"):
+                obj = c
+            if obj is not None:
+                return doc[obj.left_edge.i:obj.right_edge.i + 1].text
     return ""
 
 
@@ -347,6 +404,7 @@ def collect_mentions(art, p, doc, base):
             if i2 > i and not title:
                 title = doc[i:i2].text
             add_title(art, entity, title)
+            entity.organization = entity.organization or clause_org(doc, j2)
             if doc[i].lower_.rstrip(".") in art.lex.GENDER_WORDS and not entity.gender:
                 entity.gender = art.lex.GENDER_WORDS[doc[i].lower_.rstrip(".")]
             if j2 < len(doc) and doc[j2].lower_ in ("himself", "herself"):
@@ -356,7 +414,7 @@ def collect_mentions(art, p, doc, base):
             if label == "NORP" or doc[i:j].text.lower() in art.lex.DEMONYMS or (label == "" and not any(
                     t.lower_ in art.lex.ORG_WORDS for t in doc[i:j])):
                 continue  # demonyms and unknown proper nouns are not parties
-            entity = org(art, doc[i:j], label or "ORG")
+            entity = org(art, doc[i:j], label or "ORG", pos)
             # an organisation keeps its words ("Ministry of Health"), less "the" and "'s"
             i2, j2 = i + (doc[i].pos_ == "DET"), j - (j - i > 1 and doc[j - 1].tag_ == "POS")
         else:
