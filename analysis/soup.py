@@ -20,15 +20,53 @@ from pathlib import Path
 from .classifier import ADAPTERS_DIR, read_config
 from .vocab import PRECISIONS
 
-# Ingredient settings shown in the card as "A / B" (the rest must agree).
-PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "context_noise", "lora_r", "seed",
+# Ingredient settings shown in the card as "A / B / ..."; those in SHARED must agree.
+PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "context_noise", "lora_r", "max_length", "seed",
                   "best_dev_selection")
-SHARED = ("task", "data", "base", "template", "max_length", "batch_size", "lr", "dropout", "bf16_autocast")
+SHARED = ("task", "base", "template", "batch_size", "lr", "dropout", "bf16_autocast")
+
+
+def flat_ingredients(settings, weight):
+    """[(training settings of one trained run, its weight)] of an adapter's training.json
+    ``settings`` taken at ``weight``: a soup stands for its own ingredients, weighted."""
+    if "ingredients" not in settings:
+        return [(settings, weight)]
+    return [item for s, w in zip(settings["ingredients"], settings["soup_weights"])
+            for item in flat_ingredients(s, weight * w)]
+
+
+def _check(adapters, configs, settings):
+    """ValueError unless the adapters share their LoRA scale, SHARED settings and classifier."""
+    scales = {c["lora_alpha"] / c["r"] for c in configs}
+    if len(scales) != 1 or any(s.get(k) != settings[0].get(k) for s in settings for k in SHARED):
+        raise ValueError(f"adapters {', '.join(map(str, adapters))} differ in LoRA scale or in {', '.join(SHARED)}")
+    classifiers = [{**read_config(a), "temperature": None, "max_length": None} for a in adapters]
+    if any(c != classifiers[0] for c in classifiers):
+        raise ValueError("adapters differ in labels, input form or base (classifier.json)")
+    return scales.pop()
+
+
+def _combined(settings, weights):
+    """training.json of a soup: the flat list of its trained runs and their weights."""
+    runs = [item for s, w in zip(settings, weights) for item in flat_ingredients(s, w)]
+    ingredients, flat = [s for s, _ in runs], [round(w, 6) for _, w in runs]
+    return {**{k: settings[0][k] for k in SHARED if k in settings[0]},
+            "data": list(dict.fromkeys(d for s in ingredients for d in s.get("data", []))),
+            "soup_weights": flat,
+            **{k: " / ".join(str(s.get(k)) for s in ingredients) for k in PER_INGREDIENT},
+            "train_seconds": round(sum(s["train_seconds"] for s in ingredients), 1),
+            "mix": {k: " / ".join(str(s.get("mix", {}).get(k, "–")) for s in ingredients)
+                    for k in dict.fromkeys(k for s in ingredients for k in s.get("mix", {}))},
+            "ingredients": ingredients}
 
 
 def soup(adapters, weights, out_dir):
-    """Write the weighted soup of ``adapters`` (folders written by ``train.train``) into
-    ``out_dir``; returns its settings (also written as training.json)."""
+    """Write the weighted soup of ``adapters`` (folders written by ``train.train`` or by
+    ``soup``) into ``out_dir``; returns its settings (also written as training.json).
+
+    The adapters may differ in training data and input length (the soup reads the
+    longest); a soup among them counts as its own ingredients, weighted, so the
+    settings list trained runs only and the card can rebuild the soup from them."""
     import torch
     from safetensors.torch import load_file, save_file
 
@@ -37,12 +75,7 @@ def soup(adapters, weights, out_dir):
         raise ValueError("give two or more adapters and one weight per adapter")
     configs = [json.loads((a / "adapter_config.json").read_text()) for a in adapters]
     settings = [json.loads((a / "training.json").read_text()) for a in adapters]
-    scales = {c["lora_alpha"] / c["r"] for c in configs}
-    classifiers = [{**read_config(a), "temperature": None} for a in adapters]
-    if len(scales) != 1 or any(s.get(k) != settings[0].get(k) for s in settings for k in SHARED):
-        raise ValueError(f"adapters {', '.join(map(str, adapters))} differ in LoRA scale or in {', '.join(SHARED)}")
-    if any(c != classifiers[0] for c in classifiers):
-        raise ValueError("adapters differ in labels, input form or length (classifier.json)")
+    scale = _check(adapters, configs, settings)
     tensors = [load_file(a / "adapter_model.safetensors") for a in adapters]
     mixed = {}
     for key in tensors[0]:
@@ -58,16 +91,11 @@ def soup(adapters, weights, out_dir):
     save_file({k: sum(w * h[k] for w, h in zip(weights, heads)).contiguous() for k in heads[0]},
               out_dir / "head.safetensors")
     rank = sum(c["r"] for c in configs)
-    config = {**configs[0], "r": rank, "lora_alpha": scales.pop() * rank}
+    config = {**configs[0], "r": rank, "lora_alpha": scale * rank}
     (out_dir / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
-    (out_dir / "classifier.json").write_text((adapters[0] / "classifier.json").read_text())
-    combined = {**{k: settings[0][k] for k in SHARED if k in settings[0]},
-                "soup_weights": list(weights),
-                **{k: " / ".join(str(s.get(k)) for s in settings) for k in PER_INGREDIENT},
-                "train_seconds": round(sum(s["train_seconds"] for s in settings), 1),
-                "mix": {k: " / ".join(str(s.get("mix", {}).get(k, "–")) for s in settings)
-                        for k in dict.fromkeys(k for s in settings for k in s.get("mix", {}))},
-                "ingredients": settings}
+    classifier = {**read_config(adapters[0]), "max_length": max(read_config(a)["max_length"] for a in adapters)}
+    (out_dir / "classifier.json").write_text(json.dumps(classifier, indent=2) + "\n")
+    combined = _combined(settings, weights)
     (out_dir / "training.json").write_text(json.dumps(combined, indent=2) + "\n")
     return combined
 

@@ -598,14 +598,17 @@ def _train_flags(settings):
 
 def _reproduce(task, settings, precision="fp32"):
     """The card's lines saying how to rebuild the adapter of ``settings`` (evaluated in ``precision``)."""
-    data = " ".join(f"../shared/data/{d}" for d in settings.get("data", [task]))
+    def folders(s):
+        return " ".join(f"../shared/data/{d}" for d in s.get("data", [task]))
+
+    data = folders(settings)
     if "ingredients" not in settings:
         return [f"Reproduce: `python -m analysis train {task} --data {data}` (the defaults are this recipe; "
                 "seeded; `--calibrate-only` re-evaluates)."]
     names = [f"build/{task}-{chr(97 + i)}" for i in range(len(settings["ingredients"]))]
     lines = ["A soup (`analysis/soup.py`): the weighted average of adapters trained from one base. Reproduce "
              "(seeded):", "", "```bash"]
-    lines += [f"python -m analysis train {task} --data {data} --out {name} {_train_flags(s)}".rstrip()
+    lines += [f"python -m analysis train {task} --data {folders(s)} --out {name} {_train_flags(s)}".rstrip()
               for name, s in zip(names, settings["ingredients"])]
     lines += [f"python -m analysis soup {task} --data {data} --adapters {' '.join(names)} --weights "
               + " ".join(str(w) for w in settings["soup_weights"]) + f" --precision {precision}", "```"]

@@ -58,3 +58,28 @@ def test_card_says_how_to_rebuild_the_soup(tmp_path):
     assert len(commands) == 3 and "--out build/stance-a" in commands[0] and "--epochs" not in commands[0]
     assert "--epochs 2" in commands[1] and "--mix news_statements=200" in commands[1]
     assert commands[2].endswith("--adapters build/stance-a build/stance-b --weights 0.7 0.3 --precision fp32")
+
+
+def test_a_soup_of_a_soup_is_the_flat_soup_of_its_runs(tmp_path):
+    from analysis.train import _reproduce
+
+    a = _adapter(tmp_path / "a", 1)
+    b = _adapter(tmp_path / "b", 2, epochs=2)
+    c = _adapter(tmp_path / "c", 3, data=["stance", "news_contrast"], max_length=128, context_noise=0.3)
+    json.loads((c / "classifier.json").read_text())
+    (c / "classifier.json").write_text(json.dumps({**json.loads((c / "classifier.json").read_text()),
+                                                   "max_length": 128}))
+    soup([a, b], [0.7, 0.3], tmp_path / "ab")
+    nested = soup([tmp_path / "ab", c], [0.4, 0.6], tmp_path / "abc")
+    flat = soup([a, b, c], [0.28, 0.12, 0.6], tmp_path / "flat")
+    m_nested, m_flat = (load_classifier(p).state_dict() for p in (tmp_path / "abc", tmp_path / "flat"))
+    for key in m_flat:
+        assert torch.allclose(m_nested[key], m_flat[key], atol=1e-6), key
+    assert nested["soup_weights"] == [0.28, 0.12, 0.6] and len(nested["ingredients"]) == 3
+    assert nested["data"] == ["stance", "news_contrast"] and nested["max_length"] == "64 / 64 / 128"
+    assert load_classifier(tmp_path / "abc").max_length == 128  # the soup reads the longest input
+    commands = [line for line in _reproduce("stance", nested) if line.startswith("python -m analysis")]
+    assert "--data ../shared/data/stance --out build/stance-a" in commands[0]
+    assert "news_contrast" in commands[2] and "--max-length 128" in commands[2]
+    assert "--context-noise 0.3" in commands[2]
+    assert commands[3].endswith("--weights 0.28 0.12 0.6 --precision fp32")
