@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from .coref import speaker_of
+from .nested import relayed_after_cue
 
 RELATIVE_START = re.compile(r"^(who|which|whose)\b", re.I)
 MAX_SOURCE_CHARS = 120  # the words that name the source, at most
@@ -41,7 +42,8 @@ def find_according(ctx):
         head = min(who_tokens, key=lambda t: len([a for a in t.ancestors if a in who_tokens]))
         who = speaker_of(art, doc, p, base, head)
         if who.entity is not None:
-            yield who.says("according_to", c.cue, s0 + c.cs, s0 + c.ce)
+            relayed = relayed_after_cue(ctx, who, s0 + c.cs, s0 + c.ce)  # "According to A, B said ..."
+            yield relayed or who.says("according_to", c.cue, s0 + c.cs, s0 + c.ce)
             return
 
 

@@ -6,7 +6,7 @@ parenthetical attribution ("Order, the authorities affirm, was restored") and
 from .context import Owner
 from .coref import speaker_of
 from .direct import label_quotes, scare_quote
-from .nested import find_nested
+from .nested import find_nested, find_relayed
 from .syntax import content, name_before, refers_back, source_phrase, subject
 
 
@@ -55,6 +55,10 @@ def report_verb(ctx, verb):
         return
     who = speaker_of(art, doc, p, base, subj)
     if who.entity is None:
+        return
+    relayed = list(find_relayed(ctx, verb, who))
+    if relayed:
+        yield from relayed
         return
     span = content(art, doc, verb)
     cue = verb.text.lower() + (" out" if verb.lemma_ == "point" else "")
