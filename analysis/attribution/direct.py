@@ -4,13 +4,14 @@ a reporting verb, a labelling verb ('called it “a farce”') or a colon
 
 import re
 
-from .context import NOBODY, Owner
+from .context import NOBODY, Owner, Speaker
 from .continuation import find_continuation
 from .coref import speaker_of
 from .syntax import subject
 
 # a label in plain single quotes: "calling the country 'ungrateful'"
 ASCII_LABEL = re.compile(r"(?<=\s')([^'\n]{2,80}?)'(?!\w)")
+DASHES = ("―", "—", "–", "-", "--")
 
 
 def label_quotes(ctx, verb):
@@ -57,6 +58,22 @@ def colon_quotes(ctx):
         who = speaker_of(art, doc, p, base, subj)
         if who.entity is not None:
             quote_owner[q] = Owner(who._replace(conf=who.conf * art.lex.CONF["x_colon"]), verb.text.lower(), verb)
+
+
+def dash_credits(ctx):
+    """'“...” ― Ana Ruiz': a quote no verb claimed, followed by a dash and a name
+    (the credit line of a list of voices), belongs to that name."""
+    art, p, doc = ctx.art, ctx.p, ctx.doc
+    for q, (_a, k) in zip(ctx.quotes, ctx.qtok):
+        while k < len(doc) and doc[k].is_quote:  # the closing mark
+            k += 1
+        if q in ctx.quote_owner or k >= len(doc) or doc[k].text not in DASHES:
+            continue
+        m = next((m for m in art.mentions.get(p, []) if m.i == k + 1), None)
+        if m is not None:
+            who = Speaker(m.entity, art.lex.CONF["named_person" if m.entity.kind == "person" else "named_org"],
+                          m.surface)
+            ctx.quote_owner[q] = Owner(who, "", doc[k])
 
 
 def find_direct(ctx):
