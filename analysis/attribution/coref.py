@@ -58,8 +58,9 @@ def last_voice(art, pos):
     return st["entity"] if near and st["entity"].kind == "person" else None
 
 
-def resolve_role(art, phrase, pos, paragraph):
-    """Resolve a role noun phrase ('the deputy') to a person seen before ``pos``."""
+def resolve_role(art, phrase, pos, paragraph, exclude=None):
+    """Resolve a role noun phrase ('the deputy') to a person seen before ``pos``,
+    not ``exclude`` (the speaker who relays it: "A said the governor had warned him")."""
     phrase = re.sub(r"^(the|this|that)\s+", "", phrase.lower()).strip()
     words = set(re.findall(r"[\w-]+", phrase)) - {"of", "the"}
     keys = {w for w in words if w in art.lex.ROLE_WORDS} or words
@@ -68,7 +69,7 @@ def resolve_role(art, phrase, pos, paragraph):
         syn |= art.lex.ROLE_SYNONYMS.get(k, set())
     people = []
     for e in mentioned_before(art, pos) + [e for e in speakers_before(art, pos) if e.kind == "person"]:
-        if e not in people:
+        if e not in people and e is not exclude:
             people.append(e)
     for e in people:
         if e.title and all(k in e.title for k in keys):
@@ -76,10 +77,10 @@ def resolve_role(art, phrase, pos, paragraph):
     for e in people:
         if e.title and any(s in e.title for s in syn):
             return e, art.lex.CONF["title_synonym"]
-    here = mentioned_before(art, pos, paragraph, subjectlike=True)
+    here = [e for e in mentioned_before(art, pos, paragraph, subjectlike=True) if e is not exclude]
     if here:
         return here[0], art.lex.CONF["subject_in_paragraph"]
-    spk = [e for e in speakers_before(art, pos) if e.kind == "person"]
+    spk = [e for e in speakers_before(art, pos) if e.kind == "person" and e is not exclude]
     return (spk[0], art.lex.CONF["last_speaker"]) if spk else (None, 0.0)
 
 
@@ -203,7 +204,7 @@ def one_speaker(art, doc, p, base, token, exclude=None):
     if role_head:
         if det and det[0].lower_ in ("a", "an"):
             return indefinite_role(art, doc, p, pos, token, phrase)
-        e, conf = resolve_role(art, phrase, pos, p)
+        e, conf = resolve_role(art, phrase, pos, p, exclude)
         if e is None and m is not None:
             return Speaker(m.entity, art.lex.CONF["role_named_in_phrase"], m.surface)
         if e is None:  # nobody named fits: an unnamed speaker ("the official")
@@ -236,7 +237,8 @@ def acquaintance(art, doc, p, base, token, exclude=None):
         owner = speaker_of(art, doc, p, base, det[0], exclude).entity
         if owner is None or owner.kind != "person":
             return NOBODY
-        name = f"{owner.name}'s {doc[det[0].i + 1:token.i + 1].text}"
+        words = [t.text for t in doc[det[0].right_edge.i + 1:token.i + 1] if t.tag_ != "POS"]
+        name = f"{owner.name}'s {' '.join(words)}"
     entity = art.entities.setdefault("role:" + name.lower(), Entity(name, "person", title=noun))
     return Speaker(entity, art.lex.CONF["relative_of" if det and det[0].dep_ == "poss" else "unnamed_role"], name)
 

@@ -25,7 +25,8 @@ def find_nested(ctx, verb, subj):
     who = speaker_of(art, doc, p, base, owner_tok, exclude=relay)
     if who.entity is None:
         return
-    saying = next((t for t in verb.subtree if t.lemma_ in art.lex.REPORT_VERBS and t.i > verb.i), None)
+    saying = next((t for t in verb.subtree if t.lemma_ in art.lex.REPORT_VERBS and t.i > verb.i
+                   and t.pos_ == "VERB"), None)  # not the noun of "the state broadcaster"
     if saying is not None:
         span = content(art, doc, saying)
     else:
