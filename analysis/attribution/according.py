@@ -42,7 +42,8 @@ def find_according(ctx):
         head = min(who_tokens, key=lambda t: len([a for a in t.ancestors if a in who_tokens]))
         who = speaker_of(art, doc, p, base, head)
         if who.entity is not None:
-            relayed = relayed_after_cue(ctx, who, s0 + c.cs, s0 + c.ce)  # "According to A, B said ..."
+            opens = doc[c.who_i].idx - sent.start_char < c.cs  # "According to A, B said ...": B's, relayed by A
+            relayed = relayed_after_cue(ctx, who, s0 + c.cs, s0 + c.ce) if opens else None
             yield relayed or who.says("according_to", c.cue, s0 + c.cs, s0 + c.ce)
             return
 
