@@ -164,8 +164,12 @@ def source_agreement(predicted, gold, pairs):
         names = [n for n in [p.speaker, *str(p.aliases).split("; ")] if n and " ".join(norm(n)) not in PRONOUNS]
         hits.append(agrees(names, gold.at[gi, "speaker"]))
         relayed.append(hits[-1] or agrees([p.reported_by], gold.at[gi, "speaker"]))
-    rate = (lambda xs: round(sum(xs) / len(xs), 3) if xs else 0.0)
-    return rate(hits), rate(relayed), len(hits)
+    return share(hits), share(relayed), len(hits)
+
+
+def share(flags):
+    """The share of true values among ``flags``, rounded (0.0 when empty)."""
+    return round(sum(flags) / len(flags), 3) if flags else 0.0
 
 
 def main():
