@@ -15,7 +15,9 @@ each yielding ``Attribution`` records that the driver records in order:
                       "X expressed hope that ...", ", saying that ..."); "X's view
                       is ..."; parenthetical attribution ("Order, the authorities
                       affirm, was restored"); "This was stated by X";
-* ``nested``       -- "A quoted B as saying X": B's words, ``reported_by`` A;
+* ``nested``       -- "A quoted B as saying X" and relayed speech ("A said B had
+                      told him that X", "Citing B, A said X", "According to A,
+                      B said X"): B's words, ``reported_by`` A;
 * ``direct``       -- words inside quotation marks of any style (``quotes``),
                       credited by a reporting verb ("..., she said"), a labelling
                       verb ('X called it “a farce”', ", calling it 'ungrateful'")

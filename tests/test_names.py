@@ -78,11 +78,13 @@ def test_a_first_word_shared_by_two_names_stays_with_the_latest(nlp):
 
 @pytest.mark.parametrize("text, name, role, organization", [
     ("SG Thandiwe Ndlovu said that the bloc would send observers.", "Thandiwe Ndlovu", "secretary-general", ""),
-    ("FM Chidi Okafor said that Nigeria would recall its envoy.", "Chidi Okafor", "foreign minister", ""),
+    # a foreign minister of the country the story is about: that country's foreign ministry (issue 21, metadata)
+    ("FM Chidi Okafor said that Nigeria would recall its envoy.", "Chidi Okafor", "foreign minister",
+     "Ministry of Foreign Affairs of Nigeria"),
     ("Amb. Mariama Diallo said that the ceasefire was holding.", "Mariama Diallo", "ambassador", ""),
     ("Dep. PM Zoltan Horvath said that the budget would be revised.", "Zoltan Horvath", "deputy prime minister", ""),
     ("U.N. Sec.-Gen. Ibrahim Sesay said that the mission would be extended.", "Ibrahim Sesay",
-     "secretary-general", "U.N."),
+     "secretary-general", "United Nations"),  # the gazetteer's canonical name
     ("Gov. Linda Marsh said that the state would appeal.", "Linda Marsh", "governor", ""),
     ("Sen. Tom Avery said that the bill was dead.", "Tom Avery", "senator", ""),
     ("Rep. Ana Pike said that the vote was rigged.", "Ana Pike", "representative", ""),

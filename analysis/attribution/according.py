@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from .coref import speaker_of
+from .nested import relayed_after_cue
 from .outlets import relays_a_source
 
 RELATIVE_START = re.compile(r"^(who|which|whose)\b", re.I)
@@ -45,7 +46,9 @@ def find_according(ctx):
         if said and relays_a_source(art, doc, said[0], said[-1] + 1, who.entity):
             continue  # "According to TASS, X said ...": X's verb reports it, relayed by TASS
         if who.entity is not None:
-            yield who.says("according_to", c.cue, s0 + c.cs, s0 + c.ce)
+            opens = doc[c.who_i].idx - sent.start_char < c.cs  # "According to A, B said ...": B's, relayed by A
+            relayed = relayed_after_cue(ctx, who, s0 + c.cs, s0 + c.ce) if opens else None
+            yield relayed or who.says("according_to", c.cue, s0 + c.cs, s0 + c.ce)
             return
 
 

@@ -7,6 +7,8 @@ quote is Putin's, although the country's reported words stand in between."""
 
 from .context import Attribution
 
+DASHES = "―—–-"  # a dash before a name after a quote: the quote's credit line
+
 
 def is_state(art, entity):
     """True for a country or its capital standing for its government ("Russian
@@ -36,11 +38,32 @@ def voice_before(art, pos):
     return last
 
 
+def introduced_before(art, pos, last):
+    """The person named as a subject just before an unattributed quote at
+    ``pos`` (in the sentence before or in the quote's own) and after the
+    statement ``last`` (None: no statement before), outside every statement:
+    a new voice introduced for the quote ("Another critic, Lena Park, likened
+    the rules to a trap. “...”"); else None."""
+    k = art._sentence(pos)
+    lo = art.sentence_starts[max(k - 1, 0)]
+    if last is not None:
+        lo = max(lo, last["end"])
+    found = [m for ms in art.mentions.values() for m in ms if lo <= m.pos < pos and m.subjectlike
+             and m.entity.kind == "person" and not art._overlaps(m.pos, m.pos + 1)
+             and art.text[max(m.pos - 3, 0):m.pos].strip()[-1:] not in DASHES]  # '“...” ― Ana Ruiz' credits
+    return max(found, key=lambda m: m.pos).entity if found else None
+
+
 def find_continuation(art, q):
-    """Give the unattributed quote ``q`` to the speaker of the statement
-    before it (``voice_before``): a continuation when close, a weaker direct
-    quote when not."""
+    """Give the unattributed quote ``q`` to the person introduced just before
+    it (``introduced_before``), else to the speaker of the statement before it
+    (``voice_before``): a continuation when close, a weaker direct quote when
+    not."""
     last = voice_before(art, q[0])
+    newcomer = introduced_before(art, q[0], last)
+    if newcomer is not None and (last is None or newcomer is not last["entity"]):
+        yield Attribution(newcomer, "direct", "", q[0] + 1, q[1], art.lex.CONF["continuation_introduced"])
+        return
     if last is not None:
         near = art._sentence(q[0]) - art._sentence(last["start"]) <= 2
         first, *others = last["group"]  # "X and Y said ...": the quote goes on with both

@@ -30,11 +30,14 @@ def resolve_pronoun(art, word, pos, paragraph, exclude=None):
                 return e, art.lex.CONF["they_org_speaker"]
         return None, 0.0
     gender = art.lex.PRONOUN_GENDER.get(word, "")
+    voice = last_voice(art, pos)
     tiers = [(mentioned_before(art, pos, paragraph, subjectlike=True), art.lex.CONF["pronoun_subject_in_paragraph"]),
              ([e for e in speakers_before(art, pos) if e.kind == "person"], art.lex.CONF["pronoun_last_speaker"]),
              (mentioned_before(art, pos), art.lex.CONF["pronoun_earlier_mention"])]
     for candidates, conf in tiers:
         candidates = [e for e in candidates if e is not exclude]
+        if candidates and candidates[0] is voice and voice.gender in ("", gender):
+            return voice, conf  # the nearest, who has just spoken: a friend quoted after the main person
         # within a tier a known matching gender beats an unknown one
         match = [e for e in candidates if gender and e.gender == gender] or \
             [e for e in candidates if not gender or not e.gender]
@@ -45,8 +48,20 @@ def resolve_pronoun(art, word, pos, paragraph, exclude=None):
     return None, 0.0
 
 
-def resolve_role(art, phrase, pos, paragraph):
-    """Resolve a role noun phrase ('the deputy') to a person seen before ``pos``."""
+def last_voice(art, pos):
+    """The person who spoke the statement just before ``pos``, when it starts at
+    most two sentences before; else None."""
+    k = art._last_index(pos)
+    if k < 0:
+        return None
+    st = art.statements[art.spoken[k][1]]
+    near = art._sentence(pos) - art._sentence(st["start"]) <= 2
+    return st["entity"] if near and st["entity"].kind == "person" else None
+
+
+def resolve_role(art, phrase, pos, paragraph, exclude=None):
+    """Resolve a role noun phrase ('the deputy') to a person seen before ``pos``,
+    not ``exclude`` (the speaker who relays it: "A said the governor had warned him")."""
     phrase = re.sub(r"^(the|this|that)\s+", "", phrase.lower()).strip()
     words = set(re.findall(r"[\w-]+", phrase)) - {"of", "the"}
     keys = {w for w in words if w in art.lex.ROLE_WORDS} or words
@@ -55,7 +70,7 @@ def resolve_role(art, phrase, pos, paragraph):
         syn |= art.lex.ROLE_SYNONYMS.get(k, set())
     people = []
     for e in mentioned_before(art, pos) + [e for e in speakers_before(art, pos) if e.kind == "person"]:
-        if e not in people:
+        if e not in people and e is not exclude:
             people.append(e)
     for e in people:
         if e.title and all(k in e.title for k in keys):
@@ -63,10 +78,10 @@ def resolve_role(art, phrase, pos, paragraph):
     for e in people:
         if e.title and any(s in e.title for s in syn):
             return e, art.lex.CONF["title_synonym"]
-    here = mentioned_before(art, pos, paragraph, subjectlike=True)
+    here = [e for e in mentioned_before(art, pos, paragraph, subjectlike=True) if e is not exclude]
     if here:
         return here[0], art.lex.CONF["subject_in_paragraph"]
-    spk = [e for e in speakers_before(art, pos) if e.kind == "person"]
+    spk = [e for e in speakers_before(art, pos) if e.kind == "person" and e is not exclude]
     return (spk[0], art.lex.CONF["last_speaker"]) if spk else (None, 0.0)
 
 
@@ -135,9 +150,9 @@ def conjuncts(art, doc, p, token):
             return [token]
         inside = {t.i for t in piece}
         head = max(piece, key=lambda t: len(inside.intersection(x.i for x in t.subtree)))
-        if not any(a <= m.i and m.j <= b for m in mentions) and \
-                head.lemma_.lower() not in art.lex.GROUP_NOUNS and head.lower_ not in art.lex.ROLE_WORDS:
-            return [token]  # "Smith and his wife": a part that is neither a name, a group nor a role
+        if not any(a <= m.i and m.j <= b for m in mentions) and (head.lemma_.lower() not in art.lex.GROUP_NOUNS and (
+                head.lower_ not in art.lex.ROLE_WORDS or head.lower_ in art.lex.ACQUAINTANCES)):
+            return [token]  # "Smith and his wife": a part that is neither a name, a group nor an office
         heads.append(head)
     return heads
 
@@ -162,6 +177,8 @@ def one_speaker(art, doc, p, base, token, exclude=None):
             return Speaker(group[0], conf, "", also=group[1:])
         return Speaker(e, conf, surface)
     m = mention_at(art, doc, p, token)
+    if m is None and token.lemma_.lower() in art.lex.ACQUAINTANCES and token.tag_ != "NNS":
+        return acquaintance(art, doc, p, base, token, exclude)
     # a singular role noun stands for one person; plural ones ("officials") are groups
     role_head = (low in art.lex.ROLE_WORDS or token.lemma_.lower() in art.lex.ROLE_WORDS) and token.tag_ != "NNS"
     det = [c for c in token.children if c.dep_ in ("det", "poss")]
@@ -188,7 +205,7 @@ def one_speaker(art, doc, p, base, token, exclude=None):
     if role_head:
         if det and det[0].lower_ in ("a", "an"):
             return indefinite_role(art, doc, p, pos, token, phrase)
-        e, conf = resolve_role(art, phrase, pos, p)
+        e, conf = resolve_role(art, phrase, pos, p, exclude)
         if e is None and m is not None:
             return Speaker(m.entity, art.lex.CONF["role_named_in_phrase"], m.surface)
         if e is None:  # nobody named fits: an unnamed speaker ("the official")
@@ -201,6 +218,30 @@ def one_speaker(art, doc, p, base, token, exclude=None):
     if token.pos_ == "PROPN" and token.text[:1].isupper() and low not in art.lex.COUNTRIES:
         return unlisted_name(art, token, pos)
     return NOBODY  # a demonym or country word alone is never a speaker
+
+
+def acquaintance(art, doc, p, base, token, exclude=None):
+    """The ``Speaker`` of an unnamed friend, relative or bystander (``ACQUAINTANCES``):
+    'the neighbour' -> the person named with that word before ("a neighbour,
+    Ana Ruiz, ..."); 'her brother' / "Rojas's brother" -> an unnamed person
+    "Camila Rojas's brother"; else (and 'a friend') the unnamed "friend".  Never
+    the story's main person by default, as a role noun would be."""
+    noun = token.lemma_.lower()
+    det = [c for c in token.children if c.dep_ in ("det", "poss")]
+    pos = base + token.idx
+    if [d.lower_ for d in det] == ["the"]:
+        for e in mentioned_before(art, pos):
+            if e.title and noun in e.title.split():
+                return Speaker(e, art.lex.CONF["title_match"], doc[token.left_edge.i:token.i + 1].text)
+    name = role_phrase(art, token)
+    if det and det[0].dep_ == "poss":
+        owner = speaker_of(art, doc, p, base, det[0], exclude).entity
+        if owner is None or owner.kind != "person":
+            return NOBODY
+        words = [t.text for t in doc[det[0].right_edge.i + 1:token.i + 1] if t.tag_ != "POS"]
+        name = f"{owner.name}'s {' '.join(words)}"
+    entity = art.entities.setdefault("role:" + name.lower(), Entity(name, "person", title=noun))
+    return Speaker(entity, art.lex.CONF["relative_of" if det and det[0].dep_ == "poss" else "unnamed_role"], name)
 
 
 def group_speaker(art, token, pos):

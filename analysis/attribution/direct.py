@@ -4,13 +4,15 @@ a reporting verb, a labelling verb ('called it “a farce”') or a colon
 
 import re
 
-from .context import NOBODY, Owner
+from .context import NOBODY, Owner, Speaker
 from .continuation import find_continuation
 from .coref import speaker_of
 from .syntax import subject
 
 # a label in plain single quotes: "calling the country 'ungrateful'"
 ASCII_LABEL = re.compile(r"(?<=\s')([^'\n]{2,80}?)'(?!\w)")
+CREDIT_DASH = re.compile(r"[ \t]*(?:[―—–]|--?)[ \t]*")  # '” ― Name', '”— Name', '” -- Name'
+CREDIT_END = re.compile(r"[.;]?\s*$|,")
 
 
 def label_quotes(ctx, verb):
@@ -57,6 +59,23 @@ def colon_quotes(ctx):
         who = speaker_of(art, doc, p, base, subj)
         if who.entity is not None:
             quote_owner[q] = Owner(who._replace(conf=who.conf * art.lex.CONF["x_colon"]), verb.text.lower(), verb)
+
+
+def dash_credits(ctx):
+    """'“...” ― Ana Ruiz': a quote no verb claimed, followed by a dash and a name
+    (the credit line of a list of voices), belongs to that name."""
+    art, p, doc = ctx.art, ctx.p, ctx.doc
+    end = ctx.base + len(doc.text)
+    for q in ctx.quotes:
+        dash = CREDIT_DASH.match(art.text, q[1] + 1)
+        if q in ctx.quote_owner or dash is None:
+            continue
+        m = next((m for m in art.mentions.get(p, []) if m.pos == dash.end()), None)
+        after = art.text[ctx.base + doc[m.j - 1].idx + len(doc[m.j - 1]):end] if m is not None else ""
+        if m is not None and CREDIT_END.match(after):  # the name closes the credit: "― Ana Ruiz." or "― Ana Ruiz, 34"
+            who = Speaker(m.entity, art.lex.CONF["named_person" if m.entity.kind == "person" else "named_org"],
+                          m.surface)
+            ctx.quote_owner[q] = Owner(who, "", doc[m.i])
 
 
 def find_direct(ctx):

@@ -11,7 +11,7 @@ continuations).  Pull-quotes come last.  The first attribution of a span wins
 from .according import find_according
 from .context import Context
 from .continuation import settle_pending
-from .direct import colon_quotes, find_direct
+from .direct import colon_quotes, dash_credits, find_direct
 from .metadata import settle
 from .names import collect_mentions, learn_names
 from .pullquote import find_pullquotes
@@ -52,5 +52,6 @@ def paragraph(art, p, doc, base, quotes):
         art.previous = (s0, base + sent.end_char)
     ctx = Context(art, p, doc, base, None, quotes, qtok, quote_owner)
     colon_quotes(ctx)
+    dash_credits(ctx)
     art.take(settle_pending(art, quote_owner.get(quotes[0]) if quotes and quotes[0][0] == base else None))
     art.take(find_direct(ctx))

@@ -19,7 +19,8 @@ turns such a piece into a canonical organisation and a country (or nothing):
 """
 import re
 
-from .names import country_of
+from .countries import country_of
+from .outlets import dateline_end
 
 _LINK = {"of", "the", "and", "for", "on", "in", "&"}
 
@@ -89,7 +90,7 @@ def organization_of(raw, role, country, lex, names=(), proper=()):
     speaker with ``role`` and ``country`` so far; ``names``: words that name persons
     of the article (never an organisation); ``proper``: one-word names the article
     tags as organisations ('Airbus').  The organisation is canonical or ''."""
-    raw = re.sub(r"^(?:the|a|an)\s+|\s*['’]s?$", "", raw.strip(" ,.;:"), flags=re.I)
+    raw = re.sub(r"^(?:the|a|an)\s+|\s*['’]s?$", "", strip_end(raw), flags=re.I)
     hit = known_org(raw, lex)
     rest, named = split_country(raw, lex) if hit is None else (raw, "")
     country = country or named
@@ -102,6 +103,15 @@ def organization_of(raw, role, country, lex, names=(), proper=()):
             return org, country or (country_of(org, lex) if org else "")
     name, kind, home = hit
     return name, (home if kind != "international" else "") or country
+
+
+def strip_end(text):
+    """``text`` without the punctuation around it, but an abbreviation keeps its last
+    dot ('U.N.' stays 'U.N.', a gazetteer alias; 'the ministry.' -> 'the ministry')."""
+    text = text.strip(" ,;:")
+    if text.endswith(".") and not re.search(r"(?:^|[\s(])(?:[A-Za-z]\.){2,}$", text):
+        text = text.rstrip(". ,;:")
+    return text
 
 
 def inner_org(text, lex):
@@ -144,8 +154,14 @@ COUNTRY_WINDOW = 5_000  # how far back a bare institution looks for its country 
 def country_before(art, pos):
     """The country named last in the COUNTRY_WINDOW characters of article text
     before ``pos`` (a country, demonym, capital or seat of government, written with
-    a capital letter), else ''."""
-    text = art.text[max(pos - COUNTRY_WINDOW, 0):pos]
+    a capital letter), else ''.  A paragraph that opens with a dateline starts
+    another story: the look back stops at it ("KYIV (AP) - ... \n(Reuters) - The
+    central bank said": no country's bank)."""
+    base = start = max(pos - COUNTRY_WINDOW, 0)
+    for m in re.finditer(r"\n\s*", art.text[base:pos]):
+        if dateline_end(art.text[base + m.end():pos]):
+            start = base + m.end()  # the last dateline before pos
+    text = art.text[start:pos]
     low = text.lower()
     best, country = -1, ""
     for pattern, value in art.lex.COUNTRY_PATTERNS:

@@ -2,24 +2,12 @@
 Entity each mention stands for, and the role / organisation / country its
 title gives (``parse_title``)."""
 
-import functools
 import re
 
 from .context import Entity, Mention, default_lexicon
+from .countries import country_of
 from .outlets import outlet_entity, outlet_name
 from .variants import same_person, same_surname
-
-
-def country_of(words, lex=None):
-    """Country named by a demonym/short form/country name in ``words`` (the longest
-    one named), else by a seat of government or a capital, else ''."""
-    return _country_of(words.lower().replace("the ", ""), lex or default_lexicon())
-
-
-@functools.lru_cache(maxsize=4096)
-def _country_of(low, lex):
-    """``country_of`` for lower-case ``low`` (names and titles recur: memoised)."""
-    return next((country for pattern, country in lex.COUNTRY_PATTERNS if pattern.search(low)), "")
 
 
 def name_gender(name, lex=None):

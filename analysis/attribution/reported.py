@@ -6,7 +6,7 @@ parenthetical attribution ("Order, the authorities affirm, was restored") and
 from .context import Owner
 from .coref import speaker_of
 from .direct import label_quotes, scare_quote
-from .nested import find_nested
+from .nested import find_nested, find_relayed
 from .outlets import asks, cited_source, is_outlet, relayed_span, relays_a_source
 from .syntax import content, name_before, refers_back, source_phrase, subject
 
@@ -56,6 +56,10 @@ def report_verb(ctx, verb):
         return
     who = speaker_of(art, doc, p, base, subj)
     if who.entity is None or asks(art, verb, who.entity):
+        return
+    relayed = list(find_relayed(ctx, verb, who))
+    if relayed:
+        yield from relayed
         return
     span = content(art, doc, verb)
     if span is not None and relays_a_source(art, doc, *span, who.entity):

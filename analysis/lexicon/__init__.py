@@ -71,6 +71,7 @@ class Lexicon:
         self.NEEDS_COMPLEMENT = {k: set(v) for k, v in self.NEEDS_COMPLEMENT.items()}
         self.ROLE_SYNONYMS = {k: set(v) for k, v in self.ROLE_SYNONYMS.items()}
         self.CUE_VERBS = self.REPORT_VERBS | self.NESTING_VERBS | self.LABEL_VERBS
+        self.ROLE_WORDS = self.ROLE_WORDS | self.ACQUAINTANCES  # 'the neighbour said' as 'the minister said'
         self.ROLE_TERMS = self.ROLE_WORDS | self.ROLE_MODIFIERS
         self.GIVEN_NAMES = self.FEMALE_NAMES | self.MALE_NAMES
         self.CONF = self.CONFIDENCE
