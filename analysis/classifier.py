@@ -150,6 +150,25 @@ def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base=N
                                  template=template)
 
 
+def trainable_classifier(adapter_dir, dropout=0.0):
+    """The classifier saved in ``adapter_dir`` with its LoRA and head trainable again (to go on
+    training it; ``dropout`` as in ``new_classifier``)."""
+    from peft import PeftModel
+    from safetensors.torch import load_file
+    from transformers import AutoModel
+
+    adapter_dir = Path(adapter_dir)
+    cfg = read_config(adapter_dir)
+    encoder = AutoModel.from_pretrained(base_model_dir(cfg["base"]), dtype=torch.float32,
+                                        hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout)
+    with _quiet_peft():
+        encoder = PeftModel.from_pretrained(encoder, adapter_dir, is_trainable=True)
+    model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], base=cfg["base"],
+                              template=cfg["template"])
+    model.head.load_state_dict(load_file(adapter_dir / "head.safetensors"))
+    return model
+
+
 def save_classifier(model, out_dir):
     """Write the adapter, head and classifier.json into ``out_dir``."""
     from safetensors.torch import save_file

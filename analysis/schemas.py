@@ -77,8 +77,7 @@ STATEMENTS = {
     "sentence_index": "index of the sentence (SENTENCES.index) the statement starts in",
     "confidence": "0-1, how sure the extractor is of the speaker (0.95 named subject ... 0.4 unnamed or distant)",
     "context": "the sentence before the statement's (articles.text from its start to the next sentence's, "
-               "stripped) when the statement opens with a word pointing back to it ('this was done in accordance "
-               "with Article 4'; lexicon list back_references), else ''; the stance model reads it before the text",
+               "stripped), '' in an article's first sentence; the stance model reads it before the text"
 }
 
 SPEAKERS = {

@@ -43,8 +43,9 @@ TASKS = {
 # The recipe each committed adapter was trained with: the CLI's defaults, so that
 # ``python -m analysis train TASK --data DIR`` reproduces it.
 RECIPES = {
-    "stance": {"base": "mpnet", "epochs": 3, "batch_size": 32, "lr": 5e-4, "max_length": 96, "cap": 250,
-               "mix": {"news_statements": 2747}, "swaps": 0.75, "r": 16, "dropout": 0.0, "bf16": True},
+    "stance": {"base": "mpnet", "epochs": 3, "batch_size": 32, "lr": 5e-4, "max_length": 128, "cap": 250,
+               "mix": {"news_statements": 2747, "news_contrast": 1464}, "swaps": 0.75, "noise": 0.3, "r": 16,
+               "dropout": 0.0, "bf16": True},
     "sentiment": {"base": "minilm", "epochs": 3, "batch_size": 32, "lr": 1e-3, "max_length": 128, "cap": 5000,
                   "mix": {"news_statements": 5000}, "swaps": 0.0, "r": 16, "dropout": 0.0, "bf16": True},
 }
@@ -302,14 +303,15 @@ def selection_score(dev, logits, n_classes):
 
 def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
           r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, noise=0.0, base=None, template="{target}",
-          dev_per_dataset=300, seed=13, device=None, threads=None, log=print):
+          init=None, dev_per_dataset=300, seed=13, device=None, threads=None, log=print):
     """Train the ``task`` adapter; keep the checkpoint with the best dev score; return settings.
 
     ``data_dir``: one data folder or several (``load_split``).  ``cap``: rows per dataset
     per epoch, ``mix``: {dataset: rows per epoch} overriding it; ``swaps``: target-swapped
     neutral pairs per row of the own sets, ``noise``: share of news_statements rows read
     after another statement as context (``epoch_sample``).  ``base``: the encoder (``BASES``),
-    ``template``: how the target is written (``new_classifier``).  Each epoch is checked on
+    ``template``: how the target is written (``new_classifier``); ``init``: an adapter folder
+    to go on training instead of a fresh LoRA (its settings are kept in ``settings["init"]``).  Each epoch is checked on
     all news dev rows and ``dev_per_dataset`` rows of every other dev set; the kept
     checkpoint maximises the mean of the news and the shared macro-F1 (``selection_score``).
     ``bf16`` runs forward passes under bfloat16 autocast (faster on CPUs with AMX/AVX-512
@@ -319,7 +321,7 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     from torch.nn.attention import SDPBackend, sdpa_kernel
     from transformers import AutoTokenizer
 
-    from .classifier import base_model_dir, resolve_base
+    from .classifier import base_model_dir, read_config, resolve_base, trainable_classifier
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -330,10 +332,14 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     train_df, dev = load_split(data_dir, task, "train"), load_split(data_dir, task, "dev")
     check = dev_check(dev, dev_per_dataset, rng)
     spec = TASKS[task]
-    base = resolve_base(base)
+    base = read_config(init)["base"] if init else resolve_base(base)
     tokenizer = AutoTokenizer.from_pretrained(base_model_dir(base))
-    model = new_classifier(spec["labels"], spec["pair"], max_length, r=r, dropout=dropout, base=base,
-                           template=template).to(device)
+    if init:  # go on training a saved adapter (its base, rank and template)
+        model = trainable_classifier(init, dropout).to(device)
+        model.max_length = max_length
+    else:
+        model = new_classifier(spec["labels"], spec["pair"], max_length, r=r, dropout=dropout, base=base,
+                               template=template).to(device)
     # PyTorch's CPU flash-attention backward is several times slower than the plain
     # matmul path for these short sequences; CUDA keeps its default kernels.
     attention = (lambda: sdpa_kernel(SDPBackend.MATH)) if device == "cpu" else contextlib.nullcontext
@@ -379,8 +385,26 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
                 "seed": seed,
                 "device": device, "threads": torch.get_num_threads(), "train_seconds": round(time.time() - started, 1),
                 "best_dev_selection": round(best, 4)}
+    if init:
+        settings["init"] = json.loads((Path(init) / "training.json").read_text())
     (out_dir / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
     return settings
+
+
+def shift_neutral(adapter_dir, shift):
+    """Add ``shift`` to the head's neutral bias of the adapter in ``adapter_dir`` (a prior
+    correction chosen on dev: the stance model says neutral more readily for a target a
+    statement is not about) and record the total in its training.json."""
+    from safetensors.torch import load_file, save_file
+
+    adapter_dir = Path(adapter_dir)
+    head = load_file(adapter_dir / "head.safetensors")
+    labels = json.loads((adapter_dir / "classifier.json").read_text())["labels"]
+    head["bias"][labels.index("neutral")] += shift
+    save_file({k: v.contiguous() for k, v in head.items()}, adapter_dir / "head.safetensors")
+    settings = json.loads((adapter_dir / "training.json").read_text())
+    settings["neutral_shift"] = round(settings.get("neutral_shift", 0.0) + shift, 4)
+    (adapter_dir / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
 
 
 def calibrate(task, data_dir, adapter_dir=None, precision="fp32", experiment=None, log=print):
@@ -596,23 +620,44 @@ def _train_flags(settings):
     return " ".join(flags)
 
 
+def _data_flags(task, settings):
+    return " ".join(f"../shared/data/{d}" for d in settings.get("data", [task]))
+
+
+def _commands(task, settings, name, precision):
+    """The shell commands that rebuild the adapter of ``settings`` into folder ``name``: its
+    ingredients and the soup, or the adapter it went on training and the run, or one run;
+    then the neutral shift, if any."""
+    data = _data_flags(task, settings)
+    if "ingredients" in settings:
+        names = [f"build/{task}-{chr(97 + i)}" for i in range(len(settings["ingredients"]))]
+        lines = [c for n, s in zip(names, settings["ingredients"]) for c in _commands(task, s, n, precision)]
+        lines.append(f"python -m analysis soup {task} --data {data} --adapters {' '.join(names)} --weights "
+                     + " ".join(str(w) for w in settings["soup_weights"]) + f" --precision {precision}")
+    elif "init" in settings:
+        lines = _commands(task, settings["init"], f"{name}-init", precision)
+        lines.append(f"python -m analysis train {task} --data {data} --out {name} --init {name}-init "
+                     f"{_train_flags(settings)}".rstrip())
+    else:
+        lines = [f"python -m analysis train {task} --data {data} --out {name} {_train_flags(settings)}".rstrip()]
+    if settings.get("neutral_shift"):
+        lines.append(f"python -m analysis train {task} --data {data} --out {name} --calibrate-only "
+                     f"--neutral-shift {settings['neutral_shift']} --precision {precision}")
+    return lines
+
+
 def _reproduce(task, settings, precision="fp32"):
     """The card's lines saying how to rebuild the adapter of ``settings`` (evaluated in ``precision``)."""
-    def folders(s):
-        return " ".join(f"../shared/data/{d}" for d in s.get("data", [task]))
-
-    data = folders(settings)
-    if "ingredients" not in settings:
-        return [f"Reproduce: `python -m analysis train {task} --data {data}` (the defaults are this recipe; "
-                "seeded; `--calibrate-only` re-evaluates)."]
-    names = [f"build/{task}-{chr(97 + i)}" for i in range(len(settings["ingredients"]))]
-    lines = ["A soup (`analysis/soup.py`): the weighted average of adapters trained from one base. Reproduce "
-             "(seeded):", "", "```bash"]
-    lines += [f"python -m analysis train {task} --data {folders(s)} --out {name} {_train_flags(s)}".rstrip()
-              for name, s in zip(names, settings["ingredients"])]
-    lines += [f"python -m analysis soup {task} --data {data} --adapters {' '.join(names)} --weights "
-              + " ".join(str(w) for w in settings["soup_weights"]) + f" --precision {precision}", "```"]
-    return lines
+    if "ingredients" not in settings and "init" not in settings and not settings.get("neutral_shift"):
+        return [f"Reproduce: `python -m analysis train {task} --data {_data_flags(task, settings)}` (the defaults are "
+                "this recipe; seeded; `--calibrate-only` re-evaluates)."]
+    notes = {"ingredients": "is a soup (`analysis/soup.py`): the weighted average of adapters trained from one base",
+             "init": "went on training an earlier adapter (`--init`)",
+             "neutral_shift": "has its head's neutral bias raised after training (`--neutral-shift`, chosen on dev: "
+                              "the model says neutral more readily for a target a statement is not about)"}
+    what = "; it ".join(text for key, text in notes.items() if settings.get(key))
+    return [f"This adapter {what}. Reproduce (seeded):", "", "```bash",
+            *_commands(task, settings, f"build/{task}", precision), "```"]
 
 
 def _weakest(report, n=3):
@@ -649,12 +694,15 @@ def add_arguments(name, parser):
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, help="bfloat16 autocast for training")
     parser.add_argument("--base", help="base encoder: minilm or mpnet (see classifier.BASES)")
     parser.add_argument("--template", help="how the target is written, e.g. 'The speaker supports {target}.'")
+    parser.add_argument("--init", help="go on training this adapter folder instead of a fresh LoRA")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--device", help="cpu or cuda (default: cuda when available)")
     parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
                         help="precision of the dev evaluation (default fp32)")
     parser.add_argument("--experiment", help="also record the result under this name in the experiments table")
     parser.add_argument("--calibrate-only", action="store_true", help="re-evaluate and recalibrate a saved adapter")
+    parser.add_argument("--neutral-shift", type=float, default=0.0,
+                        help="add this to the head's neutral bias before calibrating (a prior correction on dev)")
     parser.add_argument("--card-only", action="store_true",
                         help="rewrite MODEL_CARD.md from the saved metrics.json and training.json (no evaluation)")
 
@@ -671,6 +719,8 @@ def run_cli(name, args):
                  "base": args.base, "template": args.template,
                  "mix": {k: int(v) for k, v in mix.items()} if mix else None}
         recipe = {**RECIPES[args.task], **{k: v for k, v in given.items() if v is not None}}
-        train(args.task, args.data, args.out, seed=args.seed, device=args.device, **recipe)
+        train(args.task, args.data, args.out, seed=args.seed, device=args.device, init=args.init, **recipe)
+    if args.neutral_shift:
+        shift_neutral(args.out or ADAPTERS_DIR / args.task, args.neutral_shift)
     calibrate(args.task, args.data, args.out, precision=args.precision, experiment=args.experiment)
     return 0

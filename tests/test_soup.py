@@ -66,12 +66,11 @@ def test_a_soup_of_a_soup_is_the_flat_soup_of_its_runs(tmp_path):
     a = _adapter(tmp_path / "a", 1)
     b = _adapter(tmp_path / "b", 2, epochs=2)
     c = _adapter(tmp_path / "c", 3, data=["stance", "news_contrast"], max_length=128, context_noise=0.3)
-    json.loads((c / "classifier.json").read_text())
     (c / "classifier.json").write_text(json.dumps({**json.loads((c / "classifier.json").read_text()),
                                                    "max_length": 128}))
     soup([a, b], [0.7, 0.3], tmp_path / "ab")
     nested = soup([tmp_path / "ab", c], [0.4, 0.6], tmp_path / "abc")
-    flat = soup([a, b, c], [0.28, 0.12, 0.6], tmp_path / "flat")
+    soup([a, b, c], [0.28, 0.12, 0.6], tmp_path / "flat")
     m_nested, m_flat = (load_classifier(p).state_dict() for p in (tmp_path / "abc", tmp_path / "flat"))
     for key in m_flat:
         assert torch.allclose(m_nested[key], m_flat[key], atol=1e-6), key

@@ -108,4 +108,5 @@ def test_committed_adapters_were_trained_with_the_cli_defaults(task):
             settings["dropout"], settings["bf16_autocast"]) == (
         recipe["epochs"], recipe["batch_size"], recipe["lr"], recipe["max_length"], recipe["cap"], recipe["mix"],
         recipe["swaps"], recipe["r"], recipe["dropout"], recipe["bf16"])
+    assert settings.get("context_noise", 0.0) == recipe.get("noise", 0.0)
     assert "news_statements" in settings["data"]

@@ -6,8 +6,7 @@ stance adapter under three context policies, as the extractor would apply them:
 
 * ``none``: the statement alone;
 * ``back_references``: the sentence before only when the statement opens with a word
-  pointing back to it (lexicon list ``back_references``: "this", "that", ...), the
-  round-2 rule;
+  pointing back to it ("this", "that", "it", "these", "those", "such"), the round-2 rule;
 * ``always``: the sentence before whenever there is one (the extractor's rule now).
 
 news_statements has no article context, so it is read alone and, as a check that an
@@ -27,9 +26,9 @@ from transformers import AutoTokenizer
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from analysis import train  # noqa: E402
 from analysis.classifier import ADAPTERS_DIR, base_model_dir, for_inference, load_classifier, with_context  # noqa: E402
-from analysis.lexicon import load_lexicon  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[3] / "shared/data"
+BACK_REFERENCES = {"it", "such", "that", "these", "this", "those"}  # the round-2 rule's words
 
 
 def policy_texts(rows, policy, back_references):
@@ -52,7 +51,7 @@ def main(argv=None):
     model = load_classifier(args.model)
     tokenizer = AutoTokenizer.from_pretrained(base_model_dir(model.base))
     scorer = for_inference(model, args.precision)
-    back_references = set(load_lexicon().BACK_REFERENCES)
+    back_references = BACK_REFERENCES
     contrast = train.load_split(DATA / "news_contrast", "stance", "dev")
     news = train.load_split(DATA / "news_statements", "stance", "dev")
     n = len(model.labels)
