@@ -65,8 +65,8 @@ def resolve_precision(precision=None):
 
     "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several times
     faster than float32, within 0.01 news dev macro-F1 of it), else float32: int8 (ONNX
-    Runtime, ``analysis.runtime``) is faster still but loses 0.014 stance macro-F1 with the
-    committed soup, over the 0.01 a default may lose (README, Benchmarks), so it is opt-in.
+    Runtime, ``analysis.runtime``) is faster still but loses 0.031 stance macro-F1 with the
+    committed adapter, over the 0.01 a default may lose (README, Benchmarks), so it is opt-in.
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     """
     precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")

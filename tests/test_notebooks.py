@@ -78,7 +78,7 @@ def test_build_on_seed_writes_every_figure(builds):
         assert b"<svg" in (out / f"{name}.svg").read_bytes()[:1000], name
     assert (out / figures.EVIDENCE_NAME).read_text(encoding="utf-8").startswith("# Evidence per speaker")
     speakers = pd.read_csv(out / "speakers.csv", keep_default_na=False)
-    assert len(speakers) and set(speakers["stance"]) <= {"favor", "against", "neutral"}
+    assert len(speakers) and set(speakers["stance"]) <= {"favor", "against", "neutral", "uncertain"}
     assert (speakers["article_id"] == "*").any()
     # notebook 03 shows the figures it wrote
     nb03 = nbformat.read(executed / NOTEBOOKS[2], as_version=4)

@@ -79,6 +79,6 @@ def test_a_soup_of_a_soup_is_the_flat_soup_of_its_runs(tmp_path):
     assert load_classifier(tmp_path / "abc").max_length == 128  # the soup reads the longest input
     commands = [line for line in _reproduce("stance", nested) if line.startswith("python -m analysis")]
     assert "--data ../shared/data/stance --out build/stance-a" in commands[0]
-    assert "news_contrast" in commands[2] and "--max-length 128" in commands[2]
-    assert "--context-noise 0.3" in commands[2]
+    assert "--max-length 64" in commands[0] and "--context-noise 0.0" in commands[0]  # against the recipe's
+    assert "news_contrast" in commands[2] and "--max-length" not in commands[2]  # c: the recipe's length
     assert commands[3].endswith("--weights 0.28 0.12 0.6 --precision fp32")
