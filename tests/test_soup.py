@@ -49,7 +49,7 @@ def test_soup_refuses_adapters_that_do_not_mix(tmp_path):
 
 
 def test_card_says_how_to_rebuild_the_soup(tmp_path):
-    from analysis.train import _reproduce
+    from analysis.card import _reproduce
 
     a = _adapter(tmp_path / "a", 1)
     b = _adapter(tmp_path / "b", 2, epochs=2, mix={"news_statements": 200})
@@ -61,7 +61,7 @@ def test_card_says_how_to_rebuild_the_soup(tmp_path):
 
 
 def test_a_soup_of_a_soup_is_the_flat_soup_of_its_runs(tmp_path):
-    from analysis.train import _reproduce
+    from analysis.card import _reproduce
 
     a = _adapter(tmp_path / "a", 1)
     b = _adapter(tmp_path / "b", 2, epochs=2)

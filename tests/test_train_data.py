@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import train
+from analysis import card, train
 from analysis.classifier import CONTEXT_SEP
 
 CONTRAST_ROWS = [  # (topic, context, text, stance, phenomenon, pair_id)
@@ -102,7 +102,7 @@ def test_card_rebuilds_a_run_that_went_on_training_and_its_neutral_shift():
              "lora_r": recipe["r"], "seed": 13, "mix": recipe["mix"], "context_noise": recipe.get("noise", 0.0)}
     second = {**first, "data": ["stance", "news_statements", "news_contrast"], "epochs": 1, "lr": 1e-4,
               "init": first, "neutral_shift": 0.5}
-    lines = train._reproduce("stance", second)
+    lines = card._reproduce("stance", second)
     commands = [line for line in lines if line.startswith("python -m analysis")]
     assert "went on training" in lines[0] and "neutral bias" in lines[0]
     assert commands[0].startswith("python -m analysis train stance --data ../shared/data/stance "
@@ -110,4 +110,4 @@ def test_card_rebuilds_a_run_that_went_on_training_and_its_neutral_shift():
     assert "--init build/stance-init" in commands[1] and "--epochs 1" in commands[1] and "--lr 0.0001" in commands[1]
     assert "news_contrast" in commands[1]
     assert commands[2].endswith("--out build/stance --calibrate-only --neutral-shift 0.5 --precision fp32")
-    assert train._reproduce("stance", first)[0].startswith("Reproduce: `python -m analysis train stance")
+    assert card._reproduce("stance", first)[0].startswith("Reproduce: `python -m analysis train stance")
