@@ -17,11 +17,6 @@ CORPUS = Path(__file__).resolve().parent / "fixtures" / "speakers_corpus"
 LEX = load_lexicon()
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return st.load_nlp()
-
-
 @pytest.mark.parametrize("raw, role, country, expected", [
     ("Russian presidential", "spokesman", "", ("Kremlin", "Russia")),
     ("Japan's", "foreign minister", "Japan", ("Ministry of Foreign Affairs of Japan", "Japan")),

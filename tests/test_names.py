@@ -4,25 +4,17 @@ outlets, and "According to Marsh, Easton police ..."."""
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from analysis import statements as st
 from analysis.attribution.outlets import dateline_end
 from analysis.attribution.variants import same_person, skeleton
 from analysis.evaluate import load_gold
+from test_statements import _articles
 
 GOLD = Path(__file__).resolve().parent / "gold" / "names_titles.json"
 
 
-def _articles(**texts):
-    return pd.DataFrame([dict(article_id=k, source="test", date=pd.NaT, title="", url="",
-                              text=v, headings=[], encoding="utf-8") for k, v in texts.items()])
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return st.load_nlp()
 
 
 def _rows(nlp, text, *columns):

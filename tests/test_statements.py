@@ -19,11 +19,6 @@ def _articles(**texts):
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return st.load_nlp()
-
-
-@pytest.fixture(scope="module")
 def gold_run(nlp):
     articles, gold = load_gold(GOLD_DIR / "statements.json")
     statements, speakers = st.extract_statements(articles, nlp=nlp)
