@@ -86,7 +86,8 @@ def model_card(task, settings, report, dev):
              f"{', '.join(f'`{p}`' for p in BASES[base]['packages'])}). "
              f"Input: {pair if TASKS[task]['pair'] else 'a statement'}; output: {' / '.join(labels)}.", "",
              "## Data", "",
-             "From `../shared/data/` (not part of this project; `news_statements` is CC0 and written for it). "
+             "From `../shared/data/` (not part of this project; `news_statements` and `news_contrast` are CC0 and "
+             "written for it). "
              "Train on the `train` split, checkpoint choice and calibration on `dev`; test splits are held out by "
              "the data's curator.", "",
              "| dataset | source | licence (as the manifest states) | dev rows |", "|---|---|---|---:|"]
@@ -116,7 +117,7 @@ def model_card(task, settings, report, dev):
         lines += ["", f"news_contrast dev (the sentence before each statement read with it where there is one): "
                   f"macro-F1 **{report['contrast_macro_f1']}** ({report.get('contrast_macro_f1_without_context')} "
                   f"with the statements read alone); contrast groups with every row right: "
-                  f"**{report['contrast_groups_right']}** of {report['contrast_groups']}; target sensitivity "
+                  f"**{report['contrast_groups_right']}** (of {report['contrast_groups']} groups); target sensitivity "
                   f"{report.get('contrast_target_sensitivity')}. Per phenomenon:", "",
                   "| phenomenon | rows | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
         lines += [f"| {k} | {v['n']} | {v['accuracy']} | {v['macro_f1']} |"

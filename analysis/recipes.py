@@ -44,6 +44,8 @@ DATASETS = {
     "vast": ("VAST, Varied Stance Topics (Allaway & McKeown 2020)", "not stated"),
     "news_statements": ("statements about government and military actions as news quotes them, written for this "
                         "project (../shared/data/news_statements/README.md)", "CC0"),
+    "news_contrast": ("contrast groups of statements whose stance the surface words do not decide, each with the "
+                      "sentence before it, written for this project (../shared/data/news_contrast/README.md)", "CC0"),
     "newsmtsc": ("NewsMTSC political news sentences (Hamborg & Donnay 2021)",
                  "MIT-style for new files; no separate data licence"),
     "semeval2017_4a": ("SemEval-2017 Task 4A tweets (Rosenthal et al. 2017)", "CC BY 3.0, and Twitter's terms"),
