@@ -108,9 +108,10 @@ class AdapterClassifier(nn.Module):
     """Encoder (optionally LoRA-wrapped) -> mean pooling -> dropout -> linear head."""
 
     def __init__(self, encoder, labels, pair, max_length, temperature=1.0, dropout=0.1, base=DEFAULT_BASE,
-                 template="{target}"):
+                 template="{target}", speaker=False):
         super().__init__()
         self.base, self.template = base, template
+        self.speaker = speaker  # reads "speaker: text" (with_context) when the speaker's role is known
         self.encoder = encoder
         self.labels = list(labels)
         self.pair = pair
@@ -126,7 +127,8 @@ class AdapterClassifier(nn.Module):
 
     def config_dict(self):
         return {"labels": self.labels, "pair": self.pair, "max_length": self.max_length,
-                "temperature": self.temperature, "base": self.base, "template": self.template}
+                "temperature": self.temperature, "base": self.base, "template": self.template,
+                "speaker": self.speaker}
 
 
 def new_classifier(labels, pair, max_length, r=16, alpha=32, dropout=0.1, base=None, template="{target}"):
@@ -164,7 +166,7 @@ def trainable_classifier(adapter_dir, dropout=0.0):
     with _quiet_peft():
         encoder = PeftModel.from_pretrained(encoder, adapter_dir, is_trainable=True)
     model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], base=cfg["base"],
-                              template=cfg["template"])
+                              template=cfg["template"], speaker=cfg["speaker"])
     model.head.load_state_dict(load_file(adapter_dir / "head.safetensors"))
     return model
 
@@ -194,7 +196,7 @@ def read_config(adapter_dir):
     path = Path(adapter_dir) / "classifier.json"
     if not path.is_file():
         raise FileNotFoundError(f"no classifier.json in adapter folder {adapter_dir}")
-    return {"base": DEFAULT_BASE, "template": "{target}", **json.loads(path.read_text())}
+    return {"base": DEFAULT_BASE, "template": "{target}", "speaker": False, **json.loads(path.read_text())}
 
 
 def load_classifier(adapter_dir):
@@ -209,7 +211,7 @@ def load_classifier(adapter_dir):
     with _quiet_peft():
         encoder = PeftModel.from_pretrained(encoder, adapter_dir).merge_and_unload()
     model = AdapterClassifier(encoder, cfg["labels"], cfg["pair"], cfg["max_length"], cfg["temperature"],
-                              base=cfg["base"], template=cfg["template"])
+                              base=cfg["base"], template=cfg["template"], speaker=cfg["speaker"])
     model.head.load_state_dict(load_file(adapter_dir / "head.safetensors"))
     return model.eval()
 
@@ -257,10 +259,15 @@ CONTEXT_SEP = " | "
 CONTEXT_WORDS = 40
 
 
-def with_context(context, text):
+def with_context(context, text, speaker=""):
     """What the stance model reads: ``text`` after the sentence before it (``context``, its
     last ``CONTEXT_WORDS`` words, so that truncation never cuts the statement), joined by
-    ``CONTEXT_SEP``; ``text`` alone when there is no context."""
+    ``CONTEXT_SEP``; ``text`` alone when there is no context.  ``speaker``: a description of
+    who speaks (role, organisation, country), written before the text as "speaker: text"
+    (for a model trained to read it, ``AdapterClassifier.speaker``)."""
+    speaker = " ".join((speaker or "").split())
+    if speaker:
+        text = f"{speaker}: {text}"
     words = (context or "").split()
     if not words:
         return text

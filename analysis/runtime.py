@@ -89,10 +89,10 @@ class OnnxClassifier:
     """An int8 ONNX Runtime session called like the model it was exported from.
 
     Keeps the model's attributes that scoring reads (``labels``, ``pair``, ``template``,
-    ``max_length``, ``temperature``) when it has them.
+    ``max_length``, ``temperature``, ``speaker``) when it has them.
     """
 
-    KEPT = ("labels", "pair", "template", "max_length", "temperature", "base")
+    KEPT = ("labels", "pair", "template", "max_length", "temperature", "base", "speaker")
 
     def __init__(self, path, source=None, threads=None):
         import onnxruntime as ort

@@ -179,8 +179,8 @@ STORE_EXTRACTED = {
 }
 
 STORE_SCORES = {
-    "text_key": "key of the statement text and its context (the part's folder is keyed by target, both models' "
-                "fingerprints and the precision)",
+    "text_key": "key of the statement text and its stance input (its context, and its speaker's role for a model "
+                "that reads it); the part's folder is keyed by target, both models' fingerprints and the precision",
     **{k: SCORED_STATEMENTS[k] for k in ("p_favor", "p_against", "p_neutral", "stance", "stance_model",
                                          "p_negative", "p_sentiment_neutral", "p_positive", "sentiment",
                                          "sentiment_model")},

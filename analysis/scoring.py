@@ -98,12 +98,13 @@ class Scorer:
         if (path / "classifier.json").is_file():
             # Adapter weights load on first use (``load``): a fully cached run never needs them.
             self.kind, self.path, self.model = "adapter", path, None
+            self.speaker = read_config(path)["speaker"]
             self.fingerprint = fingerprint(path)
             base = BASES[read_config(path)["base"]]["name"]
             self.model_id = f"{base + '-lora-' + task if model is None else path.name}@{self.fingerprint[:8]}"
         else:
             self._load_nli(model, path)
-            self.kind, self.max_length, self.temperature = "nli", max_length, 1.0
+            self.kind, self.max_length, self.temperature, self.speaker = "nli", max_length, 1.0, False
             self.model = self._cast(self.model)
         if self.precision != "fp32":  # scores differ slightly from float32 ones: cache and label them apart
             self.fingerprint += {"bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[self.precision]
@@ -332,7 +333,8 @@ def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
     Stance reads an optional ``df.context`` (the sentence before each text in its
-    article) before the text (``classifier.with_context``), as ``score_statements`` does.
+    article) before the text, and, with a model that reads speakers, optional ``df.role``,
+    ``df.organization`` and ``df.country`` (``stance_inputs``), as ``score_statements`` does.
 
     ``precision``: "auto", "fp32", "bf16" or "int8" (``resolve_precision``);
     default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".
@@ -347,16 +349,18 @@ def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model
         raise ValueError("input has no 'text' column")
     out = df.copy()
     texts = out["text"].fillna("").astype(str)
-    if task == "stance" and "context" in out.columns:
-        texts = pd.Series([with_context(c, t) if t.strip() else t
-                           for c, t in zip(out["context"].fillna("").astype(str), texts)], index=out.index)
+    scorer = get_scorer(task, model, precision)
     if task == "stance":
+        given = pd.DataFrame({c: out[c].fillna("").astype(str) if c in out.columns else ""
+                              for c in ("context", "role", "organization", "country")}, index=out.index)
+        texts = pd.Series([s if t.strip() else t for s, t in zip(stance_inputs(given.assign(text=texts),
+                                                                               scorer.speaker), texts)],
+                          index=out.index)
         if target is None and "target" not in out.columns:
             raise ValueError("stance needs a target: give --target or a 'target' column")
         targets = pd.Series(target, index=out.index) if target is not None else out["target"].fillna("").astype(str)
     else:
         targets = pd.Series("", index=out.index)
-    scorer = get_scorer(task, model, precision)
     empty = texts.str.strip() == ""
     if empty.any():
         warnings.warn(f"{source}: {int(empty.sum())} row(s) with empty text left unscored (data rows "
@@ -416,10 +420,27 @@ def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model
     return out
 
 
-def stance_inputs(statements: pd.DataFrame) -> list[str]:
+def speaker_description(role: str = "", organization: str = "", country: str = "") -> str:
+    """Who speaks, as a stance model that reads speakers sees it: the role, organisation and
+    country the extractor found, each once ("spokeswoman, Ministry of Foreign Affairs of
+    Russia"); never the person's name, which the model was not trained on."""
+    parts = []
+    for part in (role, organization, country):
+        part = " ".join(str(part or "").split())
+        if part and not any(part.lower() in seen.lower() for seen in parts):
+            parts.append(part)
+    return ", ".join(parts)
+
+
+def stance_inputs(statements: pd.DataFrame, speaker: bool = False) -> list[str]:
     """What the stance model reads for each STATEMENTS row: its ``text``, after its
-    ``context`` when it has one (``classifier.with_context``)."""
-    return [with_context(c, t) for c, t in zip(statements["context"], statements["text"])]
+    ``context`` when it has one, and with ``speaker`` (a model that reads speakers,
+    ``Scorer.speaker``) its ``speaker_description`` before the text (``classifier.with_context``)."""
+    if not speaker:
+        return [with_context(c, t) for c, t in zip(statements["context"], statements["text"])]
+    return [with_context(c, t, speaker_description(r, o, k)) for c, t, r, o, k in
+            zip(statements["context"], statements["text"], statements["role"], statements["organization"],
+                statements["country"])]
 
 
 def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,
@@ -427,12 +448,14 @@ def score_statements(statements: pd.DataFrame, target: str, model: str | os.Path
                      cache_dir: str | os.PathLike | None = DEFAULT_CACHE, *,
                      precision: str | None = None) -> pd.DataFrame:
     """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` of each statement (of its
-    ``stance_inputs``: the text after its context) and sentiment of its text.
+    ``stance_inputs``: the text after its context, and its speaker's role when the model reads
+    it) and sentiment of its text.
 
     ``precision``: as in ``score_texts`` (``resolve_precision``)."""
     schemas.check(statements, schemas.STATEMENTS, "statements")
     base = statements.reset_index(drop=True)
-    stance = score_texts(pd.DataFrame({"text": stance_inputs(base)}), "stance", target=target, model=model,
+    inputs = stance_inputs(base, get_scorer("stance", model, precision).speaker)
+    stance = score_texts(pd.DataFrame({"text": inputs}), "stance", target=target, model=model,
                          cache_dir=cache_dir, precision=precision)
     sentiment = score_texts(base[["text"]], "sentiment", model=sentiment_model, cache_dir=cache_dir,
                             precision=precision)

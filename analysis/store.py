@@ -198,7 +198,8 @@ def extract_partition(articles: pd.DataFrame) -> list[dict]:
 
 
 def score_key(stance_input, text):
-    """The key of a statement's scores: of its text, and of the stance input when it differs (a context)."""
+    """The key of a statement's scores: of its text, and of the stance input when it differs (a context,
+    the speaker's role)."""
     return digest(text) if stance_input == text else digest(stance_input, text)
 
 
@@ -309,10 +310,11 @@ def score_folder(store, target, model=None, sentiment_model=None, precision=None
 def score_phase(statements, target, folder, models, precision, size, executor, progress=None):
     """STATEMENTS -> (SCORED_STATEMENTS, number of texts scored now); new distinct texts
     scored in partitions and stored as parts of ``folder``."""
-    from .scoring import stance_inputs
+    from .scoring import get_scorer, stance_inputs
 
     dataset = Dataset(folder, "text_key")
-    units = list(zip(stance_inputs(statements), statements["text"]))
+    units = list(zip(stance_inputs(statements, get_scorer("stance", models[0], precision).speaker),
+                     statements["text"]))
     keys = {u: score_key(*u) for u in dict.fromkeys(units)}
     todo = set(dataset.missing(keys.values()))
     new = [u for u, k in keys.items() if k in todo]

@@ -33,15 +33,16 @@ def _folders(data_dirs):
     return [data_dirs] if isinstance(data_dirs, (str, Path)) else list(data_dirs)
 
 
-def load_split(data_dirs, task, split):
+def load_split(data_dirs, task, split, speaker=False):
     """Read ``<dir>/<split>.csv.gz`` of every folder in ``data_dirs`` (one path or several).
 
     Shared sets have a ``label`` column; news_statements has ``stance`` and
     ``sentiment`` columns, and the one named ``task`` becomes the label.
     A ``context`` column (news_contrast: the sentence before the statement) is joined
-    before the stance text (``classifier.with_context``).
+    before the stance text (``classifier.with_context``), and with ``speaker`` the speaker's
+    role of the own sets (``speaker_role``) before the statement.
     Returns DataFrame(dataset, [target], text, label, y, topic, phenomenon, context, pair_id,
-    statement (the text without its context)).
+    speaker (the role, '' when none), statement (the text without its context)).
     """
     frames = []
     for data_dir in _folders(data_dirs):
@@ -67,10 +68,18 @@ def load_split(data_dirs, task, split):
     df["phenomenon"] = df["phenomenon"].fillna("") if "phenomenon" in df.columns else ""
     df["context"] = df["context"].fillna("") if "context" in df.columns else ""
     df["pair_id"] = df["pair_id"].fillna("") if "pair_id" in df.columns else ""
+    df["speaker"] = df["speaker_role"].fillna("") if "speaker_role" in df.columns else ""
     df["statement"] = df["text"]
-    if task == "stance":  # the stance model reads a statement after the sentence before it
-        df["text"] = [with_context(c, t) for c, t in zip(df["context"], df["text"])]
+    if task == "stance":
+        df["text"] = stance_inputs(df, speaker)
     return df
+
+
+def stance_inputs(rows, speaker=False):
+    """What the stance model reads for each of ``rows``: its statement after its context,
+    with its speaker's role before the statement when ``speaker`` (``classifier.with_context``)."""
+    speakers = rows["speaker"] if speaker else [""] * len(rows)
+    return [with_context(c, t, r) for c, t, r in zip(rows["context"], rows["statement"], speakers)]
 
 
 def target_swaps(rows, pool, rng):
@@ -106,19 +115,22 @@ def context_noise(rows, pool, rng):
     if rows.empty:
         return rows
     contexts = []
-    for topic, text in zip(rows["topic"], rows["text"]):
-        others = pool["text"].to_numpy()[(pool["topic"] == topic).to_numpy() & (pool["text"] != text).to_numpy()]
+    for topic, text in zip(rows["topic"], rows["statement"]):
+        others = pool["statement"].to_numpy()[(pool["topic"] == topic).to_numpy() &
+                                              (pool["statement"] != text).to_numpy()]
         contexts.append(others[rng.integers(len(others))] if len(others) else "")
-    return rows.assign(text=[with_context(c, t) for c, t in zip(contexts, rows["text"])],
-                       dataset=rows["dataset"] + "+context")
+    rows = rows.assign(context=contexts, dataset=rows["dataset"] + "+context")
+    return rows.assign(text=stance_inputs(rows))
 
 
-def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=OWN, noise=0.0):
+def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0, swap_from=OWN, noise=0.0,
+                 roles=0.0):
     """Rows for one epoch: ``cap`` rows per dataset (``mix`` overrides it per dataset,
     drawing with replacement past a dataset's size), plus target swaps.
 
     ``swaps``: target-swapped neutral pairs (``target_swaps``) to add, as a share of the
-    rows drawn from the ``swap_from`` datasets.  Rows are shuffled, then sorted by
+    rows drawn from the ``swap_from`` datasets.  ``roles``: share of the rows read with their
+    speaker's role before the statement (``stance_inputs``; only the own sets have roles).  Rows are shuffled, then sorted by
     length inside chunks of ``bucket`` batches and the resulting batches shuffled
     again: batches hold texts of similar length, which makes dynamic padding cheap on a
     CPU while keeping the order random.
@@ -136,6 +148,9 @@ def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0,
         source = sample[sample["dataset"].str.split("+").str[0].isin(swap_from)]
         pick = source.sample(n=n_swaps, replace=n_swaps > len(source), random_state=int(rng.integers(1 << 31)))
         sample = pd.concat([sample, target_swaps(pick, train[train["dataset"].isin(swap_from)], rng)])
+    if roles and "target" in sample.columns:
+        sample = sample.assign(speaker=sample["speaker"].where(rng.random(len(sample)) < roles, ""))
+        sample = sample.assign(text=stance_inputs(sample, speaker=True))
     sample = sample.sample(frac=1, random_state=int(rng.integers(1 << 31))).reset_index(drop=True)
     lengths = sample["text"].str.len().to_numpy() + (sample["target"].str.len().to_numpy() if "target" in sample else 0)
     chunk = batch_size * bucket
@@ -250,14 +265,15 @@ def selection_score(dev, logits, n_classes):
 
 
 def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max_length=128, cap=5000,
-          r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, noise=0.0, base=None, template="{target}",
+          r=16, dropout=0.1, bf16=False, mix=None, swaps=0.0, noise=0.0, roles=0.0, base=None, template="{target}",
           init=None, dev_per_dataset=300, seed=13, device=None, threads=None, log=print):
     """Train the ``task`` adapter; keep the checkpoint with the best dev score; return settings.
 
     ``data_dir``: one data folder or several (``load_split``).  ``cap``: rows per dataset
     per epoch, ``mix``: {dataset: rows per epoch} overriding it; ``swaps``: target-swapped
     neutral pairs per row of the own sets, ``noise``: share of news_statements rows read
-    after another statement as context (``epoch_sample``).  ``base``: the encoder (``BASES``),
+    after another statement as context, ``roles``: share of rows read with the speaker's role
+    (``epoch_sample``; a model trained with roles > 0 reads the role wherever it is known).  ``base``: the encoder (``BASES``),
     ``template``: how the target is written (``new_classifier``); ``init``: an adapter folder
     to go on training instead of a fresh LoRA (its settings are kept in ``settings["init"]``).  Each epoch is checked on
     all news dev rows and ``dev_per_dataset`` rows of every other dev set; the kept
@@ -277,7 +293,8 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
         torch.set_num_threads(threads)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     out_dir = Path(out_dir or ADAPTERS_DIR / task)
-    train_df, dev = load_split(data_dir, task, "train"), load_split(data_dir, task, "dev")
+    speaker = bool(roles) or bool(init and read_config(init)["speaker"])
+    train_df, dev = load_split(data_dir, task, "train"), load_split(data_dir, task, "dev", speaker)
     check = dev_check(dev, dev_per_dataset, rng)
     spec = TASKS[task]
     base = read_config(init)["base"] if init else resolve_base(base)
@@ -288,6 +305,7 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     else:
         model = new_classifier(spec["labels"], spec["pair"], max_length, r=r, dropout=dropout, base=base,
                                template=template).to(device)
+    model.speaker = speaker
     # PyTorch's CPU flash-attention backward is several times slower than the plain
     # matmul path for these short sequences; CUDA keeps its default kernels.
     attention = (lambda: sdpa_kernel(SDPBackend.MATH)) if device == "cpu" else contextlib.nullcontext
@@ -301,7 +319,7 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     best, step, started = -1.0, 0, time.time()
     log(f"{task}: {len(train_df)} train rows, {len(check)} dev rows checked, {steps_per_epoch} steps/epoch on {device}")
     for epoch in range(epochs):
-        sample = epoch_sample(train_df, cap, rng, batch_size, mix=mix, swaps=swaps, noise=noise)
+        sample = epoch_sample(train_df, cap, rng, batch_size, mix=mix, swaps=swaps, noise=noise, roles=roles)
         counts = np.bincount(sample["y"], minlength=len(spec["labels"]))
         weights = torch.tensor(len(sample) / (len(counts) * np.maximum(counts, 1)), dtype=torch.float32)
         loss_fn = nn.CrossEntropyLoss(weight=weights.to(device))
@@ -329,7 +347,7 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     settings = {"task": task, "data": [Path(d).name for d in _folders(data_dir)],
                 "base": base, "template": template, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                 "max_length": max_length, "cap_per_dataset_per_epoch": cap, "mix": mix or {}, "swaps": swaps,
-                "context_noise": noise, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16,
+                "context_noise": noise, "roles": roles, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16,
                 "seed": seed,
                 "device": device, "threads": torch.get_num_threads(), "train_seconds": round(time.time() - started, 1),
                 "best_dev_selection": round(best, 4)}
@@ -365,8 +383,8 @@ def calibrate(task, data_dir, adapter_dir=None, precision="fp32", experiment=Non
     from .classifier import base_model_dir, for_inference
 
     adapter_dir = Path(adapter_dir or ADAPTERS_DIR / task)
-    dev = load_split(data_dir, task, "dev")
     model = load_classifier(adapter_dir)
+    dev = load_split(data_dir, task, "dev", model.speaker)
     tokenizer = AutoTokenizer.from_pretrained(base_model_dir(model.base))
     scorer = for_inference(model, precision)
     news = (dev["dataset"] == NEWS).to_numpy()
@@ -409,6 +427,12 @@ def own_set_checks(scorer, tokenizer, dev):
     if len(rows):
         pred = predict_logits(scorer, tokenizer, rows.assign(text=rows["statement"])).argmax(1)
         out["contrast_macro_f1_without_context"] = round(macro_f1(rows["y"].to_numpy(), pred, len(scorer.labels)), 4)
+    if scorer.speaker:  # the same rows read without their speaker's role
+        for name, key in ((NEWS, "news_macro_f1_without_role"), (CONTRAST, "contrast_macro_f1_without_role")):
+            rows = dev[dev["dataset"] == name].reset_index(drop=True)
+            if len(rows):
+                pred = predict_logits(scorer, tokenizer, rows.assign(text=stance_inputs(rows))).argmax(1)
+                out[key] = round(macro_f1(rows["y"].to_numpy(), pred, len(scorer.labels)), 4)
     return out
 
 
@@ -427,6 +451,9 @@ def add_arguments(name, parser):
     parser.add_argument("--swaps", type=float, help="target-swapped neutral pairs per news row (stance)")
     parser.add_argument("--context-noise", type=float,
                         help="share of news_statements rows read after another statement of their topic (stance)")
+    parser.add_argument("--roles", type=float,
+                        help="share of own-set rows read with the speaker's role before the statement (stance; "
+                             "a model trained with roles reads them when scoring)")
     parser.add_argument("--lora-r", type=int)
     parser.add_argument("--dropout", type=float, help="encoder and LoRA dropout")
     parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, help="bfloat16 autocast for training")
@@ -453,7 +480,7 @@ def run_cli(name, args):
         mix = dict(item.split("=", 1) for item in args.mix) if args.mix else None
         given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "max_length": args.max_length,
                  "cap": args.cap, "r": args.lora_r, "dropout": args.dropout, "bf16": args.bf16, "swaps": args.swaps,
-                 "noise": args.context_noise,
+                 "noise": args.context_noise, "roles": args.roles,
                  "base": args.base, "template": args.template,
                  "mix": {k: int(v) for k, v in mix.items()} if mix else None}
         recipe = {**RECIPES[args.task], **{k: v for k, v in given.items() if v is not None}}

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import card, train
-from analysis.classifier import CONTEXT_SEP
+from analysis.classifier import CONTEXT_SEP, with_context
 
 CONTRAST_ROWS = [  # (topic, context, text, stance, phenomenon, pair_id)
     ("t1", "Critics said the release would poison the sea.", "That is complete nonsense.", "favor",
@@ -75,6 +75,7 @@ def test_selection_score_averages_the_three_parts(contrast):
 def test_context_noise_keeps_labels_and_draws_from_the_topic():
     news = pd.DataFrame({"dataset": "news_statements", "topic": ["a", "a", "a", "b"], "target": "T",
                          "text": ["A one.", "A two.", "A three.", "B one."], "label": "favor", "y": 0})
+    news = news.assign(statement=news["text"], context="", speaker="")
     noisy = train.context_noise(news, news, np.random.default_rng(0))
     assert (noisy["y"] == news["y"]).all() and (noisy["dataset"] == "news_statements+context").all()
     for before, after in zip(news["text"][:3], noisy["text"][:3]):
@@ -92,6 +93,17 @@ def test_epoch_sample_adds_noise_and_swaps_from_both_own_sets(contrast):
     assert any(k.startswith("news_contrast") and k.endswith("+swap") for k in kinds.index)
     swapped = sample[sample["dataset"].str.endswith("+swap")]
     assert (swapped["label"] == "neutral").all()
+
+
+def test_roles_put_the_speakers_role_before_the_statement_in_about_that_share(contrast):
+    rows = pd.concat([contrast] * 20, ignore_index=True).assign(speaker="a farm minister")
+    sample = train.epoch_sample(rows, 10_000, np.random.default_rng(2), batch_size=4, roles=0.5)
+    with_role = sample["text"].str.contains("a farm minister: ", regex=False)
+    assert 0.4 < with_role.mean() < 0.6
+    assert (sample["text"] == [with_context(c, t, r) for c, t, r in
+                               zip(sample["context"], sample["statement"], sample["speaker"])]).all()
+    plain = train.epoch_sample(rows, 10_000, np.random.default_rng(2), batch_size=4)
+    assert not plain["text"].str.contains("a farm minister", regex=False).any()
 
 
 def test_card_rebuilds_a_run_that_went_on_training_and_its_neutral_shift():
