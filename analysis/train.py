@@ -130,9 +130,9 @@ def epoch_sample(train, cap, rng, batch_size=32, bucket=50, mix=None, swaps=0.0,
 
     ``swaps``: target-swapped neutral pairs (``target_swaps``) to add, as a share of the
     rows drawn from the ``swap_from`` datasets.  ``roles``: share of the rows read with their
-    speaker's role before the statement (``stance_inputs``; only the own sets have roles).  Rows are shuffled, then sorted by
-    length inside chunks of ``bucket`` batches and the resulting batches shuffled
-    again: batches hold texts of similar length, which makes dynamic padding cheap on a
+    speaker's role before the statement (``stance_inputs``; only the own sets have roles).
+    Rows are shuffled, then sorted by length inside chunks of ``bucket`` batches and the
+    resulting batches shuffled again: batches hold texts of similar length, which makes dynamic padding cheap on a
     CPU while keeping the order random.
     """
     counts, n_swaps = rows_per_epoch(train, cap, mix, swaps, swap_from)
@@ -273,11 +273,12 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     per epoch, ``mix``: {dataset: rows per epoch} overriding it; ``swaps``: target-swapped
     neutral pairs per row of the own sets, ``noise``: share of news_statements rows read
     after another statement as context, ``roles``: share of rows read with the speaker's role
-    (``epoch_sample``; a model trained with roles > 0 reads the role wherever it is known).  ``base``: the encoder (``BASES``),
-    ``template``: how the target is written (``new_classifier``); ``init``: an adapter folder
-    to go on training instead of a fresh LoRA (its settings are kept in ``settings["init"]``).  Each epoch is checked on
-    all news dev rows and ``dev_per_dataset`` rows of every other dev set; the kept
-    checkpoint maximises the mean of the news and the shared macro-F1 (``selection_score``).
+    (``epoch_sample``; a model trained with roles > 0 reads the role wherever it is known).
+    ``base``: the encoder (``BASES``), ``template``: how the target is written
+    (``new_classifier``); ``init``: an adapter folder to go on training instead of a fresh
+    LoRA (its settings are kept in ``settings["init"]``).  Each epoch is checked on all own
+    dev rows and ``dev_per_dataset`` rows of every other dev set; the kept checkpoint
+    maximises the mean news / contrast / shared macro-F1 (``selection_score``).
     ``bf16`` runs forward passes under bfloat16 autocast (faster on CPUs with AMX/AVX-512
     BF16); weights and optimiser stay float32.  ``dropout`` 0 roughly halves a CPU
     training step: dropout masks cost more there than the LoRA matrices themselves.
@@ -347,8 +348,8 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     settings = {"task": task, "data": [Path(d).name for d in _folders(data_dir)],
                 "base": base, "template": template, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                 "max_length": max_length, "cap_per_dataset_per_epoch": cap, "mix": mix or {}, "swaps": swaps,
-                "context_noise": noise, "roles": roles, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout, "bf16_autocast": bf16,
-                "seed": seed,
+                "context_noise": noise, "roles": roles, "lora_r": r, "lora_alpha": 2 * r, "dropout": dropout,
+                "bf16_autocast": bf16, "seed": seed,
                 "device": device, "threads": torch.get_num_threads(), "train_seconds": round(time.time() - started, 1),
                 "best_dev_selection": round(best, 4)}
     if init:

@@ -331,7 +331,8 @@ def test_context_is_cut_to_its_last_words():
     long = " ".join(f"w{i}" for i in range(100))
     assert with_context(long, "It was lawful.") == " ".join(f"w{i}" for i in range(60, 100)) + " | It was lawful."
     assert with_context("", "It was lawful.") == with_context("  ", "It was lawful.") == "It was lawful."
-    assert with_context("The court ruled.", "It was lawful.", " a  judge ") == "The court ruled. | a judge: It was lawful."
+    expected = "The court ruled. | a judge: It was lawful."
+    assert with_context("The court ruled.", "It was lawful.", " a  judge ") == expected
     assert with_context("", "It was lawful.", "") == "It was lawful."
 
 
