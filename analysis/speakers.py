@@ -262,12 +262,27 @@ def corpus_rows(table):
     return table[table["article_id"] == CORPUS].reset_index(drop=True)
 
 
+def group_label(members: pd.DataFrame, score: float) -> str:
+    """A group's label from its ``members`` (rows of ``speaker_stance`` output) and its ``score``:
+    ``stance_labels(score)``, but ``UNCERTAIN`` when members address the target and those
+    whose own label is that side hold less on-target weight (``n_on_target``) than the
+    uncertain members, or when the score is within ``MARGIN`` though members take sides
+    (a group whose one speaker is uncertain is uncertain, not a full bar)."""
+    label = str(stance_labels(score))
+    on = members["n_on_target"].to_numpy(dtype=float)
+    if not on.sum():
+        return label
+    agree = on[(members["stance"] == label).to_numpy()].sum()
+    unsure = on[(members["stance"] == UNCERTAIN).to_numpy()].sum()
+    return UNCERTAIN if label == "neutral" or agree < unsure else label
+
+
 def group_stance(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """Speaker table -> stance per ``by`` ('organization' or 'country').
 
     Uses the corpus-wide rows of ``speaker_stance`` output.  A group's score is
     its speakers' scores weighted by their on-target statements (``n_on_target``;
-    0 when none of them addresses the target), labelled with ``stance_labels``;
+    0 when none of them addresses the target), labelled with ``group_label``;
     its probabilities are weighted by ``n_statements``.  Speakers without a value
     for ``by`` form the group ``NOT_STATED``.
 
@@ -289,7 +304,7 @@ def group_stance(table: pd.DataFrame, by: str) -> pd.DataFrame:
         p = (w[:, None] * g[PROBS].to_numpy(dtype=float)).sum(axis=0) / w.sum()
         on = g["n_on_target"].to_numpy(dtype=float)
         score = float((on * g["score"].to_numpy(dtype=float)).sum() / on.sum()) if on.sum() else 0.0
-        out.append({by: name, "stance": str(stance_labels(score)), "p_favor": p[0], "p_against": p[1],
+        out.append({by: name, "stance": group_label(g, score), "p_favor": p[0], "p_against": p[1],
                     "p_neutral": p[2], "score": score, "score_min": g["score"].min(),
                     "score_max": g["score"].max(), "n_speakers": len(g),
                     "n_statements": int(w.sum()), "speakers": "; ".join(g["speaker"])})

@@ -260,6 +260,18 @@ def test_seed_speakers_are_neutral_toward_an_unrelated_target(tmp_path):
     assert len(rows) >= 8 and (rows["stance"] == "neutral").mean() >= 7 / 8, rows[["speaker", "stance", "evidence"]]
 
 
+def test_a_group_is_uncertain_when_its_uncertain_speakers_outweigh_its_decided_ones():
+    df = scored([("a", "Lone", (0.55, 0.3, 0.15), 1.0, "X"),  # one weak statement: an uncertain speaker
+                 ("a", "Sure", "against", 1.0, "Y"), ("a", "Sure", "against", 1.0, "Y"),
+                 ("a", "Weak", (0.3, 0.55, 0.15), 1.0, "Y")])
+    t = speaker_stance(df, n_boot=50)
+    members = corpus_rows(t).set_index("speaker")["stance"]
+    assert members["Lone"] == members["Weak"] == "uncertain" and members["Sure"] == "against"
+    g = group_stance(t, "country").set_index("country")
+    assert g.loc["X", "stance"] == "uncertain" and g.loc["X", "score"] > 0
+    assert g.loc["Y", "stance"] == "against"  # two decided statements outweigh one uncertain
+
+
 def test_off_target_speakers_do_not_dilute_their_group():
     df = scored([("a", "A", "against", 1.0, "X"), ("a", "Quiet", "neutral", 1.0, "X"),
                  ("a", "Quiet", "neutral", 1.0, "X"), ("a", "Off", "neutral", 1.0, "Y")])

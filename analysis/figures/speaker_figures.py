@@ -194,8 +194,10 @@ def _group_panel(ax, table, by, n):
     members[by] = members[by].replace("", NOT_STATED)
     members = members[members[by].isin(groups[by])]
     y = np.arange(len(groups))
-    colors = [STANCE_COLORS[s] for s in groups["stance"]]
-    ax.barh(y, groups["score"], color=colors, height=0.6)
+    colors = stance_colors(groups)
+    bars = ax.barh(y, groups["score"], color=colors, height=0.6)
+    for bar in np.array(bars.patches, dtype=object)[(groups["stance"] == UNCERTAIN).to_numpy()]:
+        bar.set(edgecolor="white", linewidth=0, **UNCERTAIN_STYLE)
     ax.scatter(groups["score"], y, marker="|", s=300, linewidths=3, color=colors, zorder=2)
     # Many members overprint: translucent diamonds show where they crowd.
     ax.scatter(members["score"], members[by].map(dict(zip(groups[by], y))), marker="D", s=16, linewidth=0,
@@ -248,7 +250,10 @@ def group_figure(table, target=None, top=TOP_GROUPS):
         n_country, n_org = min(n_country, max(half, room - n_org)), min(n_org, max(half, room - n_country))
     body = head + step * n_country + gap + step * n_org + foot
     with matplotlib.rc_context(STYLE):
-        note = join_notes(note, "bars: group (weighted by on-target statements); ◆: one speaker")
+        unsure = any((group_stance(table, by)["stance"] == UNCERTAIN).any() for by in ("country", "organization"))
+        note = join_notes(note, "bars: group (weighted by on-target statements" +
+                          ("; hatched: uncertain, its speakers do not settle a side" if unsure else "") +
+                          "); ◆: one speaker")
         canvas = Canvas(target, note, body)
         upper = canvas.axes(left=2.55, right=1.45, top=head, bottom=body - head - step * n_country)
         _group_panel(upper, table, "country", n_country)
