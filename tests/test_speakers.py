@@ -239,11 +239,13 @@ def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     assert set(gold) <= set(rows.index), f"missing speakers: {set(gold) - set(rows.index)}"
     agree = [s for s, stance in gold.items() if rows.loc[s, "stance"] == stance]
     # In float32 (the precision of CPUs without native bfloat16 and of `make figures`). The round-3
-    # adapter gets 5 of 8 (the round-2 soup 7 of 8 before the uncertain rule, 6 of 8 with it): Ned
-    # Price's "questions about sending peacekeepers" is read as favor, Zakharova's "with all my heart
-    # with the peacekeepers" as against after the sentence before it, and Kalashnikov's two
-    # statements disagree (uncertain). A known regression on the one real article (README, limits).
+    # adapter gets 5 of 8 (the round-2 soup 7 of 8 before the uncertain rule, 6 of 8 with it); its three
+    # misses are "uncertain", never the other side: Zakharova's rebuttal of US officials is read as
+    # against beside her "with all my heart with the peacekeepers", Ned Price's "the government was well
+    # protected" as favor beside his "questions", Kalashnikov's two statements disagree.
     assert len(agree) >= 5, rows.loc[list(gold), ["stance", "score", "evidence"]]
+    opposite = {"favor": "against", "against": "favor"}
+    assert not [s for s, stance in gold.items() if rows.loc[s, "stance"] == opposite.get(stance)]
     assert rows.loc["Nikol Pashinyan", "stance"] == "favor"
     assert rows.loc["Kassym-Jomart Tokayev", "stance"] == "favor"  # his appeal for help, read as support
     assert len(pd.read_csv(statements_out)) == rows["n_statements"].sum()
