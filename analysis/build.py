@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
+from .device import add_device_argument
 from .paths import EXECUTED_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .vocab import PRECISION_CHOICES
 
@@ -82,7 +83,7 @@ def ensure_kernel() -> str:
 def build_figures(articles: str | Path | None, target: str, out_dir: str | Path, *, model: str | Path | None = None,
                   sentiment_model: str | Path | None = None, executed_dir: str | Path = EXECUTED_DIR,
                   log: Callable[[str], None] | None = None, precision: str | None = None,
-                  store: str | Path | None = None) -> dict[str, float]:
+                  store: str | Path | None = None, device: str | None = None) -> dict[str, float]:
     """Execute every notebook with these parameters; returns {notebook: seconds}.
 
     ``articles``: article file or folder; ``target``: stance target;
@@ -93,7 +94,8 @@ def build_figures(articles: str | Path | None, target: str, out_dir: str | Path,
     (reproducible on any x86-64 CPU), "bf16", "int8" or "auto"; None:
     ``$ANALYSIS_PRECISION``, else auto; ``store``: a folder written by ``python -m
     analysis run``, whose tables for ``target`` the notebooks read instead of running
-    the stages (``articles`` may then be None).
+    the stages (``articles`` may then be None); ``device``: where the notebooks' kernels
+    score (``analysis.device``, given them as ``$ANALYSIS_DEVICE``; None: theirs, else auto).
 
     The notebooks are independent (each loads the corpus itself, only 03 writes
     into ``out_dir``), so they run at the same time, each top to bottom in its
@@ -131,7 +133,7 @@ def build_figures(articles: str | Path | None, target: str, out_dir: str | Path,
     # The kernels get the precision as a parameter and inherit this environment: in float32, the
     # CPU-independent arithmetic of analysis.numerics, which must be set before a process starts.
     env = numerics.ENV if precision == "fp32" else {}
-    with _environment(**env):
+    with _environment(**env, ANALYSIS_DEVICE=device):
         # Load and extract once; the notebooks, run at the same time, read the stage cache
         # (notebook 03 scores, in its kernel).
         if store is None:
@@ -164,6 +166,7 @@ def add_arguments(name, parser):
     parser.add_argument("--precision", choices=PRECISION_CHOICES,
                         help="scoring precision; fp32 reproduces the figures byte for byte on any x86-64 CPU "
                              "(default: $ANALYSIS_PRECISION, else auto: bfloat16 where the CPU runs it natively)")
+    add_device_argument(parser)
 
 
 def run_cli(name, args):
@@ -186,7 +189,7 @@ def run_cli(name, args):
     start = time.perf_counter()
     try:
         build_figures(args.articles, args.target, args.out, model=args.model,
-                      sentiment_model=args.sentiment_model, precision=args.precision,
+                      sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
                       log=lambda line: print(line, file=sys.stderr), store=args.store)
     except papermill.PapermillExecutionError as exc:
         print(f"error: notebook failed: {exc.ename}: {exc.evalue} "

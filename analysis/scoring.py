@@ -2,12 +2,13 @@
 
 Public functions
 ----------------
-``score_texts(df, task, target=None, model=None, precision=None)``
+``score_texts(df, task, target=None, model=None, precision=None, device=None)``
     ``df`` with a ``text`` column (and ``target`` for stance unless ``target`` is
     given) -> the same rows plus ``schemas.STANCE_SCORES`` or
     ``schemas.SENTIMENT_SCORES`` columns.
-``score_statements(statements, target, model=None, sentiment_model=None)``
-    ``schemas.STATEMENTS`` -> ``schemas.SCORED_STATEMENTS``.
+``score_statements(statements, target, model=None, sentiment_model=None, precision=None, device=None)``
+    ``schemas.STATEMENTS`` -> ``schemas.SCORED_STATEMENTS``.  ``device``: where the models
+    run (``analysis.device``: auto = a CUDA GPU when there is one, else the CPU).
 
 Models (``model=``)
 -------------------
@@ -33,11 +34,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import device as devices
 from . import numerics, schemas
 from .classifier import ADAPTERS_DIR, hash_files, with_context
+from .device import fast_bf16, resolve_precision  # noqa: F401 (public: they were defined here)
 from .metrics import softmax
 from .paths import CACHE_DIR
-from .vocab import LABELS, PRECISION_CHOICES, PROB_COLUMNS
+from .vocab import LABELS, PROB_COLUMNS
 
 # One hypothesis per label for NLI models; {target} is filled in for stance.
 HYPOTHESES = {
@@ -52,31 +55,6 @@ DEFAULT_CACHE = CACHE_DIR
 PROGRESS_MIN = 300  # show a progress bar from this many uncached rows
 
 
-def fast_bf16():
-    """True on CPUs that run bfloat16 matrix products natively (AMX or AVX512-BF16)."""
-    import torch
-
-    return any(getattr(torch.cpu, check, lambda: False)()
-               for check in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
-
-
-def resolve_precision(precision=None):
-    """"fp32", "bf16" or "int8" for ``precision`` (default: $ANALYSIS_PRECISION, else "auto").
-
-    "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several times
-    faster than float32, within 0.01 news dev macro-F1 of it), else float32: int8 (ONNX
-    Runtime, ``analysis.runtime``) is faster still but loses 0.031 stance macro-F1 with the
-    committed adapter, over the 0.01 a default may lose (README, Benchmarks), so it is opt-in.
-    "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
-    """
-    precision = precision or os.environ.get("ANALYSIS_PRECISION", "auto")
-    if precision not in PRECISION_CHOICES:
-        raise ValueError(f"precision must be one of {', '.join(PRECISION_CHOICES)}, not {precision!r}")
-    if precision == "auto":
-        return "bf16" if fast_bf16() else "fp32"
-    return precision
-
-
 class ModelNotFound(FileNotFoundError):
     """The ``model`` argument names neither an adapter, a local model folder nor a cached hub model."""
 
@@ -84,16 +62,18 @@ class ModelNotFound(FileNotFoundError):
 class Scorer:
     """Score texts for one task with one model; returns probabilities in ``LABELS[task]`` order."""
 
-    def __init__(self, task, model=None, batch_size=32, max_length=256, precision=None):
+    def __init__(self, task, model=None, batch_size=None, max_length=256, precision=None, device=None):
         import torch
 
         from .classifier import BASES, fingerprint, read_config
 
         if task not in LABELS:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
-        self.task, self.labels, self.batch_size = task, LABELS[task], batch_size
+        self.device = devices.resolve_device(device)  # "cpu" or "cuda:N"; batches sized for it
+        self.task, self.labels = task, LABELS[task]
+        self.batch_size = batch_size or devices.batch_size(self.device)
         torch.set_num_threads(numerics.threads())
-        self.precision = resolve_precision(precision)
+        self.precision = devices.resolve_precision(precision, self.device)
         path = Path(model) if model is not None else ADAPTERS_DIR / task
         if (path / "classifier.json").is_file():
             # Adapter weights load on first use (``load``): a fully cached run never needs them.
@@ -106,10 +86,10 @@ class Scorer:
             self._load_nli(model, path)
             self.kind, self.max_length, self.temperature, self.speaker = "nli", max_length, 1.0, False
             self.model = self._cast(self.model)
-        if self.precision != "fp32":  # scores differ slightly from float32 ones: cache and label them apart
-            self.fingerprint += {"bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[self.precision]
-            self.model_id += f"+{self.precision}"
-        self.fingerprint += numerics.fingerprint_suffix()
+        # scores differ slightly from the CPU's float32 ones: cache and label them apart
+        self.fingerprint += devices.fingerprint_suffix(self.device, self.precision) + numerics.fingerprint_suffix()
+        self.model_id += "".join(f"+{x}" for x in (self.precision != "fp32" and self.precision,
+                                                  self.device != "cpu" and "cuda") if x)
 
     def load(self):
         """Load the adapter and its tokenizer if not loaded yet; return self."""
@@ -134,6 +114,8 @@ class Scorer:
         """
         from .classifier import for_inference
 
+        if self.device != "cpu":  # float32 weights on the GPU; half precision is autocast in ``forward``
+            return for_inference(model, "fp32").to(self.device)
         return for_inference(model, self.precision, key=self.fingerprint)
 
     def _load_nli(self, model, path):
@@ -210,11 +192,13 @@ class Scorer:
         """Logits per row and label (for NLI: the entailment logit of each label's hypothesis)."""
         import torch
 
-        with torch.inference_mode():
+        if self.device != "cpu":
+            encoded = {k: v.to(self.device) for k, v in encoded.items()}
+        with torch.inference_mode(), devices.autocast(self.device, self.precision):
             if self.kind == "adapter":
-                return self.model(**encoded).float().numpy()
+                return self.model(**encoded).float().cpu().numpy()
             out = self.model(**encoded)
-            logits = getattr(out, "logits", out).float().numpy()  # an int8 copy returns the logits alone
+            logits = getattr(out, "logits", out).float().cpu().numpy()  # an int8 copy returns the logits alone
             return logits[:, self.entail_index].reshape(-1, len(self.labels))
 
     def postprocess(self, logits):
@@ -310,15 +294,16 @@ def _locked(exc) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
-_SCORERS = {}  # (task, model as str or None, precision) -> Scorer
+_SCORERS = {}  # (task, model as str or None, precision, device) -> Scorer
 
 
-def get_scorer(task, model=None, precision=None):
-    """The Scorer for (task, model, precision), built once per process whichever way
+def get_scorer(task, model=None, precision=None, device=None):
+    """The Scorer for (task, model, precision, device), built once per process whichever way
     the model is named (positionally or not, a path or its string)."""
-    key = (task, None if model is None else str(model), precision or os.environ.get("ANALYSIS_PRECISION", "auto"))
+    key = (task, None if model is None else str(model), precision or os.environ.get("ANALYSIS_PRECISION", "auto"),
+           devices.resolve_device(device))
     if key not in _SCORERS:
-        _SCORERS[key] = Scorer(*key[:2], precision=key[2])
+        _SCORERS[key] = Scorer(*key[:2], precision=key[2], device=key[3])
     return _SCORERS[key]
 
 
@@ -329,15 +314,16 @@ def clear_scorers():
 
 def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model: str | os.PathLike | None = None,
                 cache_dir: str | os.PathLike | None = DEFAULT_CACHE, progress: bool | None = None,
-                precision: str | None = None, source: str = "input") -> pd.DataFrame:
+                precision: str | None = None, source: str = "input", device: str | None = None) -> pd.DataFrame:
     """Score ``df.text`` (and ``df.target`` or ``target`` for stance); return df plus score columns.
 
     Stance reads an optional ``df.context`` (the sentence before each text in its
     article) before the text, and, with a model that reads speakers, optional ``df.role``,
     ``df.organization`` and ``df.country`` (``stance_inputs``), as ``score_statements`` does.
 
-    ``precision``: "auto", "fp32", "bf16" or "int8" (``resolve_precision``);
-    default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".
+    ``precision``: "auto", "fp32", "bf16", "int8" or on a GPU "fp16" (``device.resolve_precision``);
+    default: the ``ANALYSIS_PRECISION`` environment variable, else "auto".  ``device``: "auto",
+    "cpu", "cuda" or "cuda:N" (``device.resolve_device``; default $ANALYSIS_DEVICE, else auto).
     Rows with empty text get an empty label and NaN probabilities, with a warning
     naming ``source`` (the input file) and the 1-based data rows.
     ``progress``: True/False forces the tqdm bar on/off; None shows it above
@@ -349,7 +335,7 @@ def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model
         raise ValueError("input has no 'text' column")
     out = df.copy()
     texts = out["text"].fillna("").astype(str)
-    scorer = get_scorer(task, model, precision)
+    scorer = get_scorer(task, model, precision, device)
     if task == "stance":
         given = pd.DataFrame({c: out[c].fillna("").astype(str) if c in out.columns else ""
                               for c in ("context", "role", "organization", "country")}, index=out.index)
@@ -446,19 +432,19 @@ def stance_inputs(statements: pd.DataFrame, speaker: bool = False) -> list[str]:
 def score_statements(statements: pd.DataFrame, target: str, model: str | os.PathLike | None = None,
                      sentiment_model: str | os.PathLike | None = None,
                      cache_dir: str | os.PathLike | None = DEFAULT_CACHE, *,
-                     precision: str | None = None) -> pd.DataFrame:
+                     precision: str | None = None, device: str | None = None) -> pd.DataFrame:
     """STATEMENTS -> SCORED_STATEMENTS: stance toward ``target`` of each statement (of its
     ``stance_inputs``: the text after its context, and its speaker's role when the model reads
     it) and sentiment of its text.
 
-    ``precision``: as in ``score_texts`` (``resolve_precision``)."""
+    ``precision``, ``device``: as in ``score_texts``."""
     schemas.check(statements, schemas.STATEMENTS, "statements")
     base = statements.reset_index(drop=True)
-    inputs = stance_inputs(base, get_scorer("stance", model, precision).speaker)
+    inputs = stance_inputs(base, get_scorer("stance", model, precision, device).speaker)
     stance = score_texts(pd.DataFrame({"text": inputs}), "stance", target=target, model=model,
-                         cache_dir=cache_dir, precision=precision)
+                         cache_dir=cache_dir, precision=precision, device=device)
     sentiment = score_texts(base[["text"]], "sentiment", model=sentiment_model, cache_dir=cache_dir,
-                            precision=precision)
+                            precision=precision, device=device)
     out = base.copy()
     out["target"] = target
     out[["p_favor", "p_against", "p_neutral"]] = stance[["p_favor", "p_against", "p_neutral"]].to_numpy()
@@ -476,6 +462,7 @@ def add_arguments(name, parser):
     parser.add_argument("--model", help="adapter folder, local NLI model folder, or cached hub id")
     parser.add_argument("-o", "--output", required=True, help="output CSV: the input plus score columns")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the score cache")
+    devices.add_device_argument(parser)
 
 
 def run_cli(name, args):
@@ -487,7 +474,7 @@ def run_cli(name, args):
     try:
         df = read_table(args.input)
         scored = score_texts(df, args.task, target=args.target, model=args.model,
-                             cache_dir=None if args.no_cache else DEFAULT_CACHE, source=args.input)
+                             cache_dir=None if args.no_cache else DEFAULT_CACHE, source=args.input, device=args.device)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"error: {args.input}: {exc}" if not isinstance(exc, ModelNotFound) else f"error: {exc}",
               file=sys.stderr)

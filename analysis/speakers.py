@@ -314,6 +314,7 @@ def group_stance(table: pd.DataFrame, by: str) -> pd.DataFrame:
 def add_arguments(name, parser):
     """Arguments of ``python -m analysis stance``."""
     from .corpus import add_input_arguments
+    from .device import add_device_argument
 
     add_input_arguments(parser)
     parser.add_argument("--target", required=True, help="what stance is measured toward")
@@ -321,6 +322,7 @@ def add_arguments(name, parser):
     parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
     parser.add_argument("-o", "--output", required=True, help="speakers CSV (or .parquet)")
     parser.add_argument("--statements-out", help="also write the scored statements here")
+    add_device_argument(parser)
 
 
 def run_cli(name, args):
@@ -338,8 +340,8 @@ def run_cli(name, args):
     statements, _ = extract_statements(articles)
     try:
         scored = score_statements(statements, args.target, model=args.model,
-                                  sentiment_model=args.sentiment_model)
-    except ModelNotFound as exc:
+                                  sentiment_model=args.sentiment_model, device=args.device)
+    except (ModelNotFound, ValueError) as exc:  # ValueError: a GPU asked for and absent
         print(f"error: {exc}", file=sys.stderr)
         return 2
     table = speaker_stance(scored, articles)

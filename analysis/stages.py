@@ -45,10 +45,10 @@ class Stages:
 
 
 def run_stages(articles, target: str | None = None, model=None, sentiment_model=None,
-               precision: str | None = None, cache_dir=None) -> Stages:
+               precision: str | None = None, cache_dir=None, device: str | None = None) -> Stages:
     """Articles (a file, folder or list of them) -> Stages(articles, statements, speakers, scored).
 
-    ``target`` None skips scoring.  ``model``/``sentiment_model``/``precision``
+    ``target`` None skips scoring.  ``model``/``sentiment_model``/``precision``/``device``
     go to ``score_statements``/``score_texts``.  ``cache_dir``: default
     ``paths.cache_dir()``; False: no stage cache (the score cache still applies).
     """
@@ -101,16 +101,18 @@ def run_stages(articles, target: str | None = None, model=None, sentiment_model=
     if target is None:
         return Stages(art, statements, speakers, None, keys)
 
-    from .scoring import get_scorer, resolve_precision, score_statements
+    from .device import resolve_device, resolve_precision
+    from .scoring import get_scorer, score_statements
 
-    precision = resolve_precision(precision)
-    fingerprints = [get_scorer(task, m, precision).fingerprint
+    device = resolve_device(device)
+    precision = resolve_precision(precision, device)
+    fingerprints = [get_scorer(task, m, precision, device).fingerprint
                     for task, m in (("stance", model), ("sentiment", sentiment_model))]
     keys["scored"] = digest("scored", keys["statements"], target, *fingerprints, precision)
     scored = cached("scored")
     if scored is None:
         scored = score_statements(statements, target, model=model, sentiment_model=sentiment_model,
-                                  precision=precision)
+                                  precision=precision, device=device)
         store("scored", scored)
     return Stages(art, statements, speakers, scored, keys)
 

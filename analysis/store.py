@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schemas
+from .device import add_device_argument
 from .io import atomic_path, read_parquet_table, write_table, write_text
 from .keys import EXTRACTION_CODE, code_version, digest
 from .vocab import PRECISION_CHOICES
@@ -204,7 +205,7 @@ def score_key(stance_input, text):
 
 
 def score_partition(units: list[tuple[str, str]], target: str, model=None, sentiment_model=None,
-                    precision=None) -> list[dict]:
+                    precision=None, device=None) -> list[dict]:
     """Distinct (stance input, text) pairs (``scoring.stance_inputs``) -> their STORE_SCORES
     rows: stance of the input toward ``target``, sentiment of the text.
 
@@ -218,9 +219,9 @@ def score_partition(units: list[tuple[str, str]], target: str, model=None, senti
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         stance = score_texts(inputs, "stance", target=target, model=model, cache_dir=cache, progress=False,
-                             precision=precision)
+                             precision=precision, device=device)
         sentiment = score_texts(texts, "sentiment", model=sentiment_model, cache_dir=cache, progress=False,
-                                precision=precision)
+                                precision=precision, device=device)
     out = pd.DataFrame({"text_key": [score_key(*u) for u in units]})
     out[["p_favor", "p_against", "p_neutral"]] = stance[["p_favor", "p_against", "p_neutral"]].to_numpy()
     out["stance"], out["stance_model"] = stance["label"], stance["model"]
@@ -296,29 +297,31 @@ def extract_phase(articles, store, size, executor, progress=None):
     return statements, speakers, len(new)
 
 
-def score_folder(store, target, model=None, sentiment_model=None, precision=None):
-    """(folder of the scores of ``target`` with these models, resolved precision); builds
-    the Scorers to read their fingerprints (no weights are loaded for adapters)."""
-    from .scoring import get_scorer, resolve_precision
+def score_folder(store, target, model=None, sentiment_model=None, precision=None, device=None):
+    """(folder of the scores of ``target`` with these models, resolved precision, resolved device); builds
+    the Scorers to read their fingerprints (no weights are loaded for adapters; a GPU's are apart)."""
+    from .device import resolve_device, resolve_precision
+    from .scoring import get_scorer
 
-    precision = resolve_precision(precision)
-    fingerprints = [get_scorer(task, m, precision).fingerprint
+    device = resolve_device(device)
+    precision = resolve_precision(precision, device)
+    fingerprints = [get_scorer(task, m, precision, device).fingerprint
                     for task, m in (("stance", model), ("sentiment", sentiment_model))]
-    return store / "scores" / digest(target, *fingerprints, precision), precision
+    return store / "scores" / digest(target, *fingerprints, precision), precision, device
 
 
-def score_phase(statements, target, folder, models, precision, size, executor, progress=None):
+def score_phase(statements, target, folder, models, precision, size, executor, progress=None, device="cpu"):
     """STATEMENTS -> (SCORED_STATEMENTS, number of texts scored now); new distinct texts
     scored in partitions and stored as parts of ``folder``."""
     from .scoring import get_scorer, stance_inputs
 
     dataset = Dataset(folder, "text_key")
-    units = list(zip(stance_inputs(statements, get_scorer("stance", models[0], precision).speaker),
+    units = list(zip(stance_inputs(statements, get_scorer("stance", models[0], precision, device).speaker),
                      statements["text"]))
     keys = {u: score_key(*u) for u in dict.fromkeys(units)}
     todo = set(dataset.missing(keys.values()))
     new = [u for u, k in keys.items() if k in todo]
-    parts = [(chunk, target, *models, precision) for chunk in _chunks(new, size * TEXTS_PER_ARTICLE)]
+    parts = [(chunk, target, *models, precision, device) for chunk in _chunks(new, size * TEXTS_PER_ARTICLE)]
     with _bar(len(new), f"scoring ({len(parts)} partitions)", "text", progress) as bar:
         for _, rows in executor.run(score_partition, parts):
             dataset.write(rows, part_schemas()["scores"])
@@ -343,9 +346,10 @@ def _model_state(model, task):
             for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def run_signature(keys, target, model, sentiment_model, precision) -> str:
+def run_signature(keys, target, model, sentiment_model, precision, device=None) -> str:
     """Key of a whole run: the input files' keys, the whole package's code version, the target,
-    the models (files or names), the precision asked for, the numeric environment, the CPU and the installed packages.
+    the models (files or names), the precision and device asked for, the numeric environment, the CPU and the
+    installed packages.
     A run whose signature equals the latest one's has nothing to compute."""
     flags = ""
     if Path("/proc/cpuinfo").is_file():
@@ -354,6 +358,7 @@ def run_signature(keys, target, model, sentiment_model, precision) -> str:
 
     models = json.dumps([_model_state(model, "stance"), _model_state(sentiment_model, "sentiment")])
     return digest(*keys, code_version(), target, models, precision or os.environ.get("ANALYSIS_PRECISION", "auto"),
+                  device or os.environ.get("ANALYSIS_DEVICE", "auto"),
                   *(os.environ.get(k, "") for k in NUMERIC_ENV), platform.machine(), flags, *packages)
 
 
@@ -371,10 +376,10 @@ def _collect(problems, fn, *args):
 
 def run_store(articles, target: str, store, *, model=None, sentiment_model=None, precision: str | None = None,
               scheduler: str = "local", n_workers: int | None = None, partition_size: int = DEFAULT_PARTITION,
-              progress: bool | None = None) -> dict:
+              progress: bool | None = None, device: str | None = None) -> dict:
     """Run the pipeline over ``articles`` (files or folders) into the ``store`` folder.
 
-    ``target``: the stance target; ``model``/``sentiment_model``/``precision``: as for
+    ``target``: the stance target; ``model``/``sentiment_model``/``precision``/``device``: as for
     ``scoring.score_texts``; ``scheduler``/``n_workers``: see ``analysis.cluster``;
     ``partition_size``: articles per partition; ``progress``: tqdm bars on stderr (None:
     on a terminal).  Returns a summary dict: ``articles``, ``statements``, ``speakers``,
@@ -389,7 +394,7 @@ def run_store(articles, target: str, store, *, model=None, sentiment_model=None,
     files = _collect(problems, expand, [articles] if isinstance(articles, (str, Path)) else list(articles))
     version = code_version(EXTRACTION_CODE)
     keys = [file_key(f, version) for f in files]
-    signature = run_signature(keys, target, model, sentiment_model, precision)
+    signature = run_signature(keys, target, model, sentiment_model, precision, device)
     last = _last_run(store)
     if last and last["signature"] == signature:
         for message in last["problems"]:
@@ -406,9 +411,10 @@ def run_store(articles, target: str, store, *, model=None, sentiment_model=None,
         write_table(art.drop(columns="article_key"), store / "articles.parquet")
         write_table(statements, store / "statements.parquet")
         write_table(speakers, store / "speakers.parquet")
-        folder, precision = score_folder(store, target, model, sentiment_model, precision)
+        folder, precision, device = score_folder(store, target, model, sentiment_model, precision, device)
         scored, summary["scored"] = _collect(problems, score_phase, statements, target, folder,
-                                             (model, sentiment_model), precision, partition_size, executor, progress)
+                                             (model, sentiment_model), precision, partition_size, executor, progress,
+                                             device)
     _finish(store, folder, scored, art, signature, problems, summary,
             {"target": target, "model": model, "sentiment_model": sentiment_model, "precision": precision})
     summary.update(statements=len(statements), speakers=statements["speaker"].nunique(), score_dir=str(folder))
@@ -476,6 +482,7 @@ def add_arguments(name, parser):
     parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
     parser.add_argument("--precision", choices=PRECISION_CHOICES,
                         help="scoring precision (default: $ANALYSIS_PRECISION, else auto)")
+    add_device_argument(parser)
 
 
 def run_cli(name, args):
@@ -488,7 +495,7 @@ def run_cli(name, args):
         return 2
     try:
         summary = run_store(args.articles, args.target, args.store, model=args.model,
-                            sentiment_model=args.sentiment_model, precision=args.precision,
+                            sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
                             scheduler=args.scheduler, n_workers=args.workers, partition_size=args.partition_size)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

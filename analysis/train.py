@@ -23,6 +23,7 @@ from torch import nn
 
 from .card import record_experiment, write_card
 from .classifier import ADAPTERS_DIR, encode, load_classifier, new_classifier, save_classifier, with_context
+from .device import add_device_argument, resolve_device
 from .metrics import expected_calibration_error, fit_temperature, macro_f1, softmax
 from .recipes import CONTRAST, LABEL_ALIASES, NEWS, OWN, RECIPES, TASKS
 from .vocab import PRECISIONS
@@ -292,7 +293,7 @@ def train(task, data_dir, out_dir=None, *, epochs=3, batch_size=32, lr=5e-4, max
     rng = np.random.default_rng(seed)
     if threads:
         torch.set_num_threads(threads)
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device = resolve_device(device)
     out_dir = Path(out_dir or ADAPTERS_DIR / task)
     speaker = bool(roles) or bool(init and read_config(init)["speaker"])
     train_df, dev = load_split(data_dir, task, "train"), load_split(data_dir, task, "dev", speaker)
@@ -462,7 +463,7 @@ def add_arguments(name, parser):
     parser.add_argument("--template", help="how the target is written, e.g. 'The speaker supports {target}.'")
     parser.add_argument("--init", help="go on training this adapter folder instead of a fresh LoRA")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--device", help="cpu or cuda (default: cuda when available)")
+    add_device_argument(parser)
     parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
                         help="precision of the dev evaluation (default fp32)")
     parser.add_argument("--experiment", help="also record the result under this name in the experiments table")

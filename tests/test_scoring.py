@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import torch
 
-from analysis import schemas, scoring
+from analysis import device, numerics, schemas, scoring
 from analysis.classifier import ADAPTERS_DIR, base_model_dir, new_classifier, save_classifier, with_context
 
 
@@ -416,7 +416,51 @@ def test_long_text_is_scored_in_windows_and_pooled(tiny_adapter, tmp_path):
 
 def test_auto_precision_is_bf16_only_where_native(monkeypatch):
     monkeypatch.delenv("ANALYSIS_PRECISION", raising=False)
-    monkeypatch.setattr(scoring, "fast_bf16", lambda: False)
+    monkeypatch.setattr(device, "fast_bf16", lambda: False)
     assert scoring.resolve_precision() == "fp32"  # int8 loses 0.014 stance macro-F1: opt-in only
-    monkeypatch.setattr(scoring, "fast_bf16", lambda: True)
+    monkeypatch.setattr(device, "fast_bf16", lambda: True)
     assert scoring.resolve_precision("auto") == "bf16" and scoring.resolve_precision("int8") == "int8"
+
+
+def test_cpu_scorer_keeps_its_cache_key_and_a_gpu_one_is_apart(tiny_adapter, monkeypatch):
+    from analysis.classifier import fingerprint
+
+    monkeypatch.delenv("ANALYSIS_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    cpu = scoring.get_scorer("stance", tiny_adapter, "fp32")
+    assert cpu is scoring.get_scorer("stance", tiny_adapter, "fp32", "cpu")  # auto is the CPU here
+    assert (cpu.device, cpu.batch_size) == ("cpu", device.CPU_BATCH)
+    assert cpu.fingerprint == fingerprint(tiny_adapter) + numerics.fingerprint_suffix()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    gpu = scoring.get_scorer("stance", tiny_adapter)  # adapter weights load on first use: none here
+    assert (gpu.device, gpu.precision, gpu.batch_size) == ("cuda:0", "bf16", device.GPU_BATCH)
+    assert gpu.fingerprint.startswith(fingerprint(tiny_adapter) + "+cuda-bf16") and gpu.model_id.endswith("+bf16+cuda")
+
+
+def test_score_texts_on_the_cpu_device_equals_the_default(tiny_adapter, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    df = TEXTS.iloc[[0, 2]]
+    default = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=None, precision="fp32")
+    cpu = scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=None, precision="fp32",
+                              device="cpu")
+    pd.testing.assert_frame_equal(default, cpu)
+    with pytest.raises(ValueError, match="torch sees 0 CUDA"):
+        scoring.score_texts(df, "stance", target="the plan", model=tiny_adapter, cache_dir=None, device="cuda")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("precision, tolerance", [("fp32", 1e-3), ("auto", 0.03)])
+def test_gpu_scores_match_cpu_and_are_cached_apart(tiny_adapter, tmp_path, precision, tolerance):
+    df = pd.DataFrame({"text": [f"Statement number {i} " + "word " * (i % 7) for i in range(40)]})
+    cpu = scoring.score_texts(df, "stance", target="t", model=tiny_adapter, cache_dir=tmp_path, precision="fp32",
+                              device="cpu")
+    gpu = scoring.score_texts(df, "stance", target="t", model=tiny_adapter, cache_dir=tmp_path, precision=precision,
+                              device="cuda")
+    cols = ["p_favor", "p_against", "p_neutral"]
+    assert np.abs(cpu[cols].to_numpy() - gpu[cols].to_numpy()).max() < tolerance
+    assert gpu["model"].iat[0].endswith("+cuda") and gpu["model"].iat[0] != cpu["model"].iat[0]
+    fingerprints = {scoring.get_scorer("stance", tiny_adapter, p, d).fingerprint
+                    for p, d in (("fp32", "cpu"), (precision, "cuda"))}
+    assert len(fingerprints) == 2  # two cache keys: the GPU run did not read the CPU's scores

@@ -1,7 +1,11 @@
 """Scale benchmark of ``python -m analysis run``: ``bench_scale.py [SIZE...] [--workers N] [--partition-size N]``.
 
 For each size (default 1000 and 10000 articles) it generates a corpus
-(``make_corpus.py``, seed = size), then times ``run`` as a fresh process on the local
+(``make_corpus.py``, seed = size), then times each phase of the pipeline in this one
+process, cold (an empty score cache; ``--no-phases`` skips this): load, parse+extract
+(``article_records``, spaCy's loading included), corpus tables (names unified), score
+stance and score sentiment (each with its model's loading), speaker table, figures
+(``render_all``); then times ``run`` as a fresh process on the local
 Dask cluster:
 
 * cold: an empty store and an empty score cache (``ANALYSIS_CACHE_DIR`` fresh per size);
@@ -21,10 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import psutil
 from make_corpus import make_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 TARGET = "the deployment of foreign troops"
 MiB = 1 << 20
 
@@ -56,11 +62,53 @@ def timed_run(corpus, store, cache, workers, partition_size):
     return seconds, driver_peak, children[:workers or os.cpu_count()]
 
 
-def bench(size, folder, workers, partition_size):
-    """Cold, warm and +1% runs on ``size`` generated articles; returns the cold seconds."""
+def phases(corpus, cache, out, device=None):
+    """Time each phase of the pipeline on ``corpus`` in this process, scoring with an empty
+    cache folder ``cache``; prints one line per phase and returns {phase: seconds}."""
+    from analysis.corpus import load_articles
+    from analysis.figures import render_all
+    from analysis.scoring import get_scorer, score_statements, score_texts, stance_inputs
+    from analysis.speakers import speaker_stance
+    from analysis.stages import quiet_libraries
+    from analysis.statements import article_records, corpus_tables
+
+    quiet_libraries()
+    times, got = {}, {}
+
+    def timed(name, fn):
+        start = time.perf_counter()
+        got[name] = fn()
+        times[name] = time.perf_counter() - start
+
+    timed("load", lambda: load_articles([corpus]))
+    articles = got["load"]
+    timed("parse+extract", lambda: article_records(articles))
+    timed("corpus tables", lambda: corpus_tables(got["parse+extract"])[0])
+    statements = got["corpus tables"]
+    inputs = pd.DataFrame({"text": stance_inputs(statements, get_scorer("stance", device=device).speaker)})
+    timed("score stance", lambda: score_texts(inputs, "stance", target=TARGET, cache_dir=cache, progress=False,
+                                              device=device))
+    timed("score sentiment", lambda: score_texts(statements[["text"]], "sentiment", cache_dir=cache, progress=False,
+                                                 device=device))
+    scored = score_statements(statements, TARGET, cache_dir=cache, device=device)  # read from the cache: untimed
+    timed("speaker table", lambda: speaker_stance(scored, articles))
+    timed("figures", lambda: render_all(got["speaker table"], scored, out, TARGET))
+    for name, seconds in times.items():
+        rows = len(articles) if name in ("load", "parse+extract") else len(statements)
+        unit = "articles" if name in ("load", "parse+extract") else "statements"
+        print(f"  {name:>16} {seconds:8.1f}s  ({rows / seconds:8.1f} {unit}/s)")
+    print(f"  {'all phases':>16} {sum(times.values()):8.1f}s")
+    return times
+
+
+def bench(size, folder, workers, partition_size, with_phases=True, device=None):
+    """Phases, then cold, warm and +1% runs on ``size`` generated articles; returns the cold seconds."""
     corpus, store, cache = folder / f"corpus-{size}", folder / f"store-{size}", folder / f"cache-{size}"
     make_corpus(size, corpus, seed=size)
     print(f"{size} articles:")
+    if with_phases:
+        print(f"  phases, one process, cold score cache (device {device or 'auto'}):")
+        phases(corpus, folder / f"phase-cache-{size}", folder / f"figures-{size}", device)
     cold, driver, workers_rss = timed_run(corpus, store, cache, workers, partition_size)
     print(f"  cold {cold:.1f}s ({size / cold:.2f} articles/s); peak RSS driver {driver:.0f} MiB, "
           f"workers {', '.join(f'{w:.0f}' for w in workers_rss)} MiB")
@@ -78,10 +126,13 @@ def main():
     parser.add_argument("--workers", type=int, help="local cluster workers (default: the command's)")
     parser.add_argument("--partition-size", type=int, default=200)
     parser.add_argument("--keep", help="work in this folder and keep it")
+    parser.add_argument("--no-phases", action="store_true", help="skip the per-phase timing")
+    parser.add_argument("--device", help="where the phases score: auto, cpu, cuda[:N] (run uses $ANALYSIS_DEVICE)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
-        colds = {size: bench(size, folder, args.workers, args.partition_size) for size in args.sizes}
+        colds = {size: bench(size, folder, args.workers, args.partition_size, not args.no_phases, args.device)
+                 for size in args.sizes}
     if len(colds) > 1:
         small, large = min(colds), max(colds)
         print(f"cold time ratio {large}/{small} articles: {colds[large] / colds[small]:.2f} "
