@@ -162,8 +162,8 @@ def _train_flags(settings):
              "lr": settings["lr"], "max_length": settings["max_length"], "dropout": settings["dropout"],
              "batch_size": settings["batch_size"], "lora_r": settings["lora_r"], "seed": settings["seed"]}
     # 13: the CLI's --seed default
-    defaults = {**recipe, "lora_r": recipe["r"], "context_noise": recipe.get("noise", 0.0), "roles": recipe.get("roles", 0.0),
-                "seed": 13}
+    defaults = {**recipe, "lora_r": recipe["r"], "context_noise": recipe.get("noise", 0.0),
+                "roles": recipe.get("roles", 0.0), "seed": 13}
     for key, value in given.items():
         if value != defaults.get(key):
             flags.append(f"--{key.replace('_', '-')} {value}")
