@@ -336,6 +336,24 @@ def test_notebook_04_is_stripped_and_opens_with_a_title_then_parameters():
 
 
 @pytest.mark.slow
+def test_notebook_04_runs_top_to_bottom_before_any_label(tmp_path):
+    """A fresh clone's first Run All: no labels file yet, so the adapt cells say so instead of failing."""
+    import nbformat
+    import papermill
+
+    from analysis.build import ensure_kernel
+
+    executed = tmp_path / "04.ipynb"
+    papermill.execute_notebook(NOTEBOOK, executed, kernel_name=ensure_kernel(), cwd=str(ROOT), progress_bar=False,
+                               parameters={"labels_file": str(tmp_path / "labels.csv"),
+                                           "adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5})
+    nb = nbformat.read(executed, as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"no labels yet: {tmp_path / 'labels.csv'} does not exist" in text and "adapt skipped" in text
+    assert not (tmp_path / "adapted").exists() and not (tmp_path / "labels.csv").exists()
+
+
+@pytest.mark.slow
 def test_notebook_04_adapts_on_the_seed_headlessly(tmp_path):
     import nbformat
     import papermill
