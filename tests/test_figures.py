@@ -78,7 +78,10 @@ def test_titles_name_target_and_models(data):
     *stance_figures, quotes = all_figures(table, df)
     for fig in stance_figures:
         assert fig.texts[0].get_text() == "Stance toward: T"
-    assert quotes.texts[0].get_text() == "Who quotes whom in the articles on: T"  # no stance in figure 5
+    n = df["article_id"].nunique()
+    assert quotes.texts[0].get_text() == f"Who quotes whom in the corpus: {n} articles"  # no target: no stance
+    named = figures.who_quotes_whom_figure(df.assign(target="the new pension reform"), corpus="seeds")
+    assert named.texts[0].get_text() == f"Who quotes whom in the corpus: seeds, {n} articles"
     for fig in [*stance_figures, quotes]:
         texts = [t.get_text() for t in fig.texts]
         assert any("stance model: m@1" in t and "sentiment model: s@1" in t for t in texts)

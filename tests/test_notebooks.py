@@ -31,6 +31,19 @@ def test_committed_notebooks_are_stripped_and_open_with_parameters():
         assert all(not c.outputs and c.execution_count is None for c in code), name
 
 
+def test_notebook_03_states_the_pooling_rule_of_the_code():
+    from analysis import speakers
+
+    nb = nbformat.read(ROOT / "notebooks" / NOTEBOOKS[2], as_version=4)
+    prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for stated in (f"score is {speakers.MARGIN} or more", f"within {speakers.MARGIN} of 0",
+                   f"{speakers.MINORITY:.0%} or more of their weight", f"below p {speakers.LONE_MIN}",
+                   "mean lean of the on-target statements, weighted by the extractor's `confidence`",
+                   "**favor** beside a p_neutral"):
+        assert stated in prose, stated
+    assert "outweighs" not in prose and "score = p_favor" not in prose  # the rule the code never had
+
+
 def test_kernel_runs_this_interpreter():
     """Start the kernel the build uses and ask it which interpreter and which package it runs."""
     from jupyter_client.manager import start_new_kernel
