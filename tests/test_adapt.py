@@ -216,7 +216,7 @@ def test_suggest_cli_writes_a_labels_template_without_labelled_statements(tmp_pa
                                      "uncertainty"]
     assert len(out) == 5 and out["text"].is_unique and (out["label"] == "").all() and (out["target"] == TARGET).all()
     assert "The charge is a fair price for the damage traffic does." not in set(out["text"])
-    assert np.allclose(out[["p_favor", "p_against", "p_neutral"]].sum(1), 1, atol=1e-3)
+    assert np.allclose(out[["p_favor", "p_against", "p_neutral"]].sum(axis=1), 1, atol=1e-3)
     assert out["speaker"].nunique() >= 4
 
 
