@@ -53,8 +53,8 @@ def who_quotes_whom_figure(statements, *, corpus=None, max_names=20):
     longest = max(len(line) for name in columns for line in name.split("\n"))
     bottom = 0.75 + 0.075 * longest * np.sin(np.radians(40)) + 0.15 * max(n.count("\n") for n in columns)
     with matplotlib.rc_context(STYLE):
-        canvas = Canvas(described, join_notes(note, f"{len(relayed)} relayed statements"), 0.35 + bottom + cell_h * r,
-                         width=max(WIDTH, left + cell_w * c + 0.5), title=QUOTES_TITLE)
+        canvas = Canvas(described, join_notes(note, count_noun(len(relayed), "relayed statement")),
+                        0.35 + bottom + cell_h * r, width=max(WIDTH, left + cell_w * c + 0.5), title=QUOTES_TITLE)
         ax = canvas.axes(left=left, right=canvas.width - left - cell_w * c, top=0.35, bottom=bottom)
         vmax = max(1, values.max())
         ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax * 1.15, aspect="auto")
