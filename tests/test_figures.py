@@ -92,7 +92,8 @@ def test_titles_name_target_and_models(data):
 def test_long_labels_are_wrapped_and_stay_inside_the_figure(data):
     table, df = data
     long_target = scored(ROWS).assign(target="a target " * 40)
-    for fig in all_figures(speaker_stance(long_target, n_boot=50), long_target):
+    *stance_figures, _ = all_figures(speaker_stance(long_target, n_boot=50), long_target)
+    for fig in [*stance_figures, figures.who_quotes_whom_figure(long_target, corpus="a corpus " * 40)]:
         fig.canvas.draw()
         drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches, everything drawn
         width, height = fig.get_size_inches()
