@@ -39,7 +39,7 @@ def test_notebook_03_states_the_pooling_rule_of_the_code():
     for stated in (f"score is {speakers.MARGIN} or more", f"within {speakers.MARGIN} of 0",
                    f"{speakers.MINORITY:.0%} or more of their weight", f"below p {speakers.LONE_MIN}",
                    "mean lean of the on-target statements, weighted by the extractor's `confidence`",
-                   "**favor** beside a p_neutral"):
+                   "**favor** beside a p_neutral", "`speakers.group_label`"):
         assert stated in prose, stated
     assert "outweighs" not in prose and "score = p_favor" not in prose  # the rule the code never had
 
