@@ -23,13 +23,15 @@ COMMANDS = {
     "suggest": ("analysis.adapt", "pick the statements most worth labelling next"),
 }
 
+HELP = "Who said what, and which side they take: python -m analysis COMMAND --help for a command's options."
+
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     # The libraries' own bars ("Loading weights") and notices; the project's progress bars stay.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chosen = argv[0] if argv else None
     modules = {}

@@ -1,7 +1,7 @@
 """Adapt a shipped classifier to your own target from a few dozen labelled statements.
 
 ``python -m analysis adapt --task stance --labels LABELS.csv --out DIR [--target T] [--model BASE]``
-``python -m analysis suggest --input statements.csv --target T [--model M] -n 20 -o to_label.csv``
+``python -m analysis suggest --input statements.csv --target T [--model M] [-n 30] -o to_label.csv``
 
 How ``adapt`` works, and why it is fast on a 2-core CPU whatever the base encoder:
 
@@ -18,14 +18,13 @@ How ``adapt`` works, and why it is fast on a 2-core CPU whatever the base encode
 4. ``DIR`` gets the base adapter files, the new head, ``classifier.json`` with a
    temperature fitted on the out-of-fold predictions (never below the base's: a few dozen
    labels can show a model overconfident, but are too few to make it sharper),
-   ``adapt.json`` and ``MODEL_CARD.md``.
-   Its fingerprint differs from the base's, so cached scores never mix.
+   ``adapt.json``, ``MODEL_CARD.md`` and ``out_of_fold.csv`` (each label's cross-validated
+   probabilities: ``held_out_scores`` scores the labelled statements with them, never with
+   the head that was fitted on their labels). Fewer than ``labels.MIN_LABELS`` labelled
+   statements are refused. Its fingerprint differs from the base's, so cached scores never mix.
 
-A labels CSV has ``text`` and ``label`` columns, plus ``target`` for stance (else
-``--target`` gives it); other columns are ignored, rows with a blank label are skipped.
-Rows are numbered from 1 for the first row under the header.
+The labels file (``--labels``) is read by ``analysis.labels``.
 """
-import csv
 import hashlib
 import json
 import os
@@ -40,80 +39,17 @@ import numpy as np
 import pandas as pd
 
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
+from .labels import MIN_LABELS, AdaptError, labelled_texts, read_labels
 from .metrics import fit_temperature, macro_f1, softmax
-from .vocab import LABELS
+from .vocab import LABELS, PROB_COLUMNS
 
-ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against"}
 # L2 strengths tried, strongest first (a tie goes to the stronger); inf keeps the base head.
 PENALTIES = (np.inf, 1.0, 1e-1, 1e-2, 1e-3)
 HEAD_FILES = {"head.safetensors", "classifier.json", "MODEL_CARD.md", "metrics.json", "training.json",
-              "adapt.json"}  # written anew in DIR; every other file of the base folder is copied
+              "adapt.json", "out_of_fold.csv"}  # written anew in DIR; every other file of the base folder is copied
 # How big a CV gain must be, and how often it must hold over bootstrap resamples of the
 # held-out rows, before the report says the labels helped.
 MIN_GAIN, MIN_SHARE = 0.05, 0.9
-
-
-class AdaptError(ValueError):
-    """Input that adapt or suggest cannot use; the message names the file (and row)."""
-
-
-# -- reading labels --------------------------------------------------------------------
-def read_labels(path, task, target=None):
-    """DataFrame (target, text, label) from a labels CSV; raises AdaptError naming file and row."""
-    if task not in LABELS:
-        raise AdaptError(f"unknown task {task!r}: choose stance or sentiment")
-    rows = _csv_rows(path)
-    header = [h.strip().lower() for h in rows[0]]
-    for column in ("text", "label"):
-        if column not in header:
-            raise AdaptError(f"{path}: no '{column}' column (header: {', '.join(rows[0])})")
-    if task == "stance" and "target" not in header and not target:
-        raise AdaptError(f"{path}: no 'target' column; give the target with --target")
-    records = []
-    for number, row in enumerate(rows[1:], start=1):
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line
-        if len(row) != len(header):
-            raise AdaptError(f"{path}: row {number}: {len(row)} fields, the header has {len(header)}")
-        record = _record(dict(zip(header, row)), task, target, f"{path}: row {number}")
-        if record:
-            records.append(record)
-    labels = pd.DataFrame(records, columns=["target", "text", "label"])
-    if labels["label"].nunique() < 2:
-        raise AdaptError(f"{path}: labels of at least 2 classes are needed, found "
-                          f"{sorted(set(labels['label'])) or 'none'}")
-    return labels
-
-
-def _csv_rows(path):
-    """All rows of a CSV file as lists of strings (header first)."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh, strict=True))
-    except FileNotFoundError:
-        raise AdaptError(f"{path}: no such file") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise AdaptError(f"{path}: not a readable UTF-8 CSV ({exc})") from None
-    if not rows:
-        raise AdaptError(f"{path}: empty file")
-    return rows
-
-
-def _record(row, task, target, where):
-    """(target, text, label) of one CSV row; None for a blank label; AdaptError when bad."""
-    label = row["label"].strip().lower()
-    if not label:
-        return None
-    label = ALIASES.get(label, label)
-    if label not in LABELS[task]:
-        raise AdaptError(f"{where}: unknown label {row['label']!r} (use {', '.join(LABELS[task])})")
-    text = row["text"].strip()
-    if not text:
-        raise AdaptError(f"{where}: empty text")
-    row_target = (row.get("target") or "").strip() or (target or "")
-    if task == "stance" and not row_target:
-        raise AdaptError(f"{where}: empty target (fill it in or give --target)")
-    return row_target if task == "stance" else "", text, label
 
 
 # -- features and head -----------------------------------------------------------------
@@ -268,15 +204,22 @@ def describe(report):
 # -- adapt -----------------------------------------------------------------------------
 def adapt(labels, task, out_dir, *, model=None, folds_k=5, seed=0, progress=True, labels_path=None):
     """Refit the head of ``model`` (default: the shipped adapter) on ``labels`` (``read_labels``),
-    write the adapted model to ``out_dir`` and return the report (also in ``out_dir/adapt.json``)."""
+    write the adapted model to ``out_dir`` and return the report (also in ``out_dir/adapt.json``).
+
+    ``out_dir/out_of_fold.csv`` keeps each label's cross-validated probabilities (from a head
+    fitted without it), for ``held_out_scores``. Fewer than ``MIN_LABELS`` distinct statements:
+    AdaptError, nothing written."""
 
     start = time.perf_counter()
     base_dir = Path(model) if model is not None else ADAPTERS_DIR / task
     _check_out_dir(out_dir, base_dir)
+    groups = (labels["target"] + "\x00" + labels["text"]).to_numpy()
+    if len(set(groups)) < MIN_LABELS:
+        raise AdaptError(f"{labels_path or 'labels'}: {len(set(groups))} labelled statements; adapt needs at "
+                         f"least {MIN_LABELS} for a cross-validated estimate")
     classifier, tokenizer = load_base(base_dir, task)
     X = features(classifier, tokenizer, labels["text"], labels["target"], progress=progress).astype(np.float64)
     y = labels["label"].map(LABELS[task].index).to_numpy()
-    groups = (labels["target"] + "\x00" + labels["text"]).to_numpy()
     W0 = classifier.head.weight.detach().double().numpy()
     b0 = classifier.head.bias.detach().double().numpy()
     with _one_thread():
@@ -291,8 +234,27 @@ def adapt(labels, task, out_dir, *, model=None, folds_k=5, seed=0, progress=True
               "penalty": float(lam), "temperature": max(round(fit_temperature(adapted_logits, y), 4),
                                                         classifier.temperature)}
     report["seconds"] = round(time.perf_counter() - start, 1)
-    _write_model(base_dir, out_dir, W, b, report, labels_path)
+    probs = softmax(adapted_logits, report["temperature"]).round(6)
+    oof = labels[["target", "text", "label"]].assign(**dict(zip(PROB_COLUMNS[task], probs.T)))
+    _write_model(base_dir, out_dir, W, b, report, labels_path, oof)
     return report
+
+
+def held_out_scores(scored, model_dir):
+    """``scored`` (``schemas.SCORED_STATEMENTS`` scored with the adapted model in ``model_dir``)
+    with the labelled statements' stance taken from ``out_of_fold.csv``: each scored by a head
+    fitted without its label, so no statement is scored by a model that saw its answer.
+    Matched on (target, text). Returns (the new table, how many rows were replaced)."""
+    columns = PROB_COLUMNS["stance"]
+    oof = pd.read_csv(Path(model_dir) / "out_of_fold.csv", keep_default_na=False)
+    oof = oof.drop_duplicates(["target", "text"]).set_index(["target", "text"])[columns]
+    key = pd.MultiIndex.from_arrays([scored["target"], scored["text"].astype(str).str.strip()])
+    hit = key.isin(oof.index)
+    out = scored.copy()
+    probs = oof.loc[key[hit]].to_numpy()
+    out.loc[hit, columns] = probs
+    out.loc[hit, "stance"] = np.array(LABELS["stance"], dtype=object)[probs.argmax(1)]
+    return out, int(hit.sum())
 
 
 @contextmanager
@@ -318,7 +280,7 @@ def _check_out_dir(out_dir, base_dir):
         raise AdaptError(f"{out_dir}: exists and is not an adapted model; choose another --out")
 
 
-def _write_model(base_dir, out_dir, W, b, report, labels_path):
+def _write_model(base_dir, out_dir, W, b, report, labels_path, oof):
     """Write the adapted model into a temporary folder beside ``out_dir``, then move it into place."""
     import torch
     from safetensors.torch import save_file
@@ -336,6 +298,7 @@ def _write_model(base_dir, out_dir, W, b, report, labels_path):
         (tmp / "classifier.json").write_text(json.dumps(config, indent=2) + "\n")
         (tmp / "adapt.json").write_text(json.dumps(report, indent=2) + "\n")
         (tmp / "MODEL_CARD.md").write_text(model_card(report, labels_path), encoding="utf-8")
+        oof.to_csv(tmp / "out_of_fold.csv", index=False)
         for path in tmp.iterdir():  # an ordinary shared folder (mkdtemp and safetensors make them private)
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
@@ -378,7 +341,7 @@ moves macro-F1 by several points. It says nothing about targets you did not labe
 
 
 # -- suggest ---------------------------------------------------------------------------
-def suggest(statements, target=None, model=None, task="stance", n=20, exclude=(), progress=True):
+def suggest(statements, target=None, *, model=None, task="stance", n=30, exclude=(), progress=True):
     """The ``n`` statements whose labels would teach the model most, with its current guess.
 
     Picks greedily: uncertainty (entropy of the model's probabilities) times distance
@@ -420,18 +383,6 @@ def _candidates(statements, target, task, exclude):
     return pool.drop_duplicates(["target", "text"]).reset_index(drop=True)
 
 
-def labelled_texts(path):
-    """The texts of a labels CSV, whatever its labels (an unfinished file is fine); none if it does not exist."""
-    if not Path(path).is_file():
-        return set()
-    rows = _csv_rows(path)
-    header = [h.strip().lower() for h in rows[0]]
-    if "text" not in header:
-        raise AdaptError(f"{path}: no 'text' column (header: {', '.join(rows[0])})")
-    column = header.index("text")
-    return {row[column].strip() for row in rows[1:] if len(row) > column}
-
-
 def pick(X, uncertainty, speakers, n):
     """Indices of ``n`` rows chosen greedily for uncertainty, diversity and spread over speakers."""
     unit = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
@@ -461,8 +412,8 @@ def add_arguments(name, parser):
         parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     else:
         parser.add_argument("--input", required=True, help="CSV with a 'text' column (e.g. from 'statements')")
-        parser.add_argument("-n", type=int, default=20, help="how many statements to suggest (default 20)")
-        parser.add_argument("--labelled", help="labels CSV whose texts are left out (already labelled)")
+        parser.add_argument("-n", type=int, default=30, help="how many statements to suggest (default 30)")
+        parser.add_argument("--labelled", help="labels CSV whose texts (for --target, when given) are left out")
         parser.add_argument("-o", "--output", required=True, help="output CSV: fill in its 'label' column")
 
 
@@ -490,9 +441,9 @@ def _run_suggest(args):
         statements = read_table(args.input)  # read as `score` and the loader read tables
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise AdaptError(f"{args.input}: {exc}") from None
-    exclude = labelled_texts(args.labelled) if args.labelled else ()
+    exclude = labelled_texts(args.labelled, args.target) if args.labelled else ()
     try:
-        chosen = suggest(statements, args.target, args.model, args.task, args.n, exclude)
+        chosen = suggest(statements, args.target, model=args.model, task=args.task, n=args.n, exclude=exclude)
     except AdaptError as exc:
         raise AdaptError(f"{args.input}: {exc}") from None
     write_table(chosen, args.output)

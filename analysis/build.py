@@ -9,7 +9,9 @@ sentiment_model, figures_dir, precision); the notebooks read the cached tables,
 and run at the same time, each in its own kernel.  Executed copies go to
 ``build/notebooks/`` (ignored by git); notebook 03 writes the
 figures (``figures.FIGURE_NAMES`` as PNG + SVG, ``figures.EVIDENCE_NAME``),
-``speakers.csv`` and ``statements.csv`` into ``out_dir``.
+``speakers.csv`` and ``statements.csv`` into ``out_dir``. The command
+(``python -m analysis figures``) checks the articles and both models before
+running any notebook, and keeps ``build/notebooks/`` for ``--out figures``.
 
 ``precision="fp32"`` (what ``make figures`` uses) makes the build reproducible
 byte for byte on any x86-64 CPU: the kernels score in float32 with CPU-independent
@@ -31,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .device import add_device_argument
-from .paths import EXECUTED_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from .paths import EXECUTED_DIR, FIGURES_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .vocab import PRECISION_CHOICES
 
 ROOT = REPO_ROOT
@@ -154,6 +156,29 @@ def _execute_all(execute, log):
     return times
 
 
+def _check_inputs(args):
+    """Why the build cannot run (no article, no store tables, a missing model), or None."""
+    from .corpus import load_articles
+    from .scoring import ModelNotFound, get_scorer
+
+    if args.store:
+        from .store import read_tables
+
+        try:
+            read_tables(args.store, args.target)
+        except FileNotFoundError as exc:
+            return str(exc)
+        return None  # the store's tables are scored already: the models are not used
+    if not Path(args.articles).exists() or load_articles([args.articles]).empty:
+        return f"no article could be loaded from {args.articles}"
+    for task, model in (("stance", args.model), ("sentiment", args.sentiment_model)):
+        try:
+            get_scorer(task, model, args.precision)
+        except ModelNotFound as exc:
+            return str(exc)
+    return None
+
+
 def add_arguments(name, parser):
     """Arguments of ``python -m analysis figures``."""
     source = parser.add_mutually_exclusive_group(required=True)
@@ -170,30 +195,26 @@ def add_arguments(name, parser):
 
 
 def run_cli(name, args):
-    """Run the build; 2 when no article can be loaded, 1 when a notebook fails."""
+    """Run the build; 2 when no article can be loaded or a model is missing (before any notebook
+    runs), 1 when a notebook fails. Executed copies go to ``build/notebooks/`` for ``--out
+    figures`` (``make figures``), else to ``OUT/notebooks/``."""
     import papermill
 
-    from .corpus import load_articles
-
-    if args.store:
-        from .store import read_tables
-
-        try:
-            read_tables(args.store, args.target)
-        except FileNotFoundError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-    elif not Path(args.articles).exists() or load_articles([args.articles]).empty:
-        print(f"error: no article could be loaded from {args.articles}", file=sys.stderr)
+    problem = _check_inputs(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    executed = EXECUTED_DIR if out.resolve() == FIGURES_DIR.resolve() else out / "notebooks"
     start = time.perf_counter()
     try:
-        build_figures(args.articles, args.target, args.out, model=args.model,
+        build_figures(args.articles, args.target, out, model=args.model,
                       sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
+                      executed_dir=executed,
                       log=lambda line: print(line, file=sys.stderr), store=args.store)
     except papermill.PapermillExecutionError as exc:
         print(f"error: notebook failed: {exc.ename}: {exc.evalue} "
-              f"(executed copy in {EXECUTED_DIR})", file=sys.stderr)
+              f"(executed copy in {executed})", file=sys.stderr)
         return 1
     print(f"built {len(NOTEBOOKS)} notebooks in {time.perf_counter() - start:.1f}s -> {args.out}",
           file=sys.stderr)

@@ -15,11 +15,14 @@ writes the soup (default ``analysis/models/TASK``), then calibrates it on dev an
 writes its metrics and card (``train.calibrate``).
 """
 import json
+import sys
 from pathlib import Path
 
 from .classifier import ADAPTERS_DIR, read_config
 from .vocab import PRECISIONS
 
+ADAPTER_FILES = ("adapter_config.json", "training.json", "adapter_model.safetensors", "head.safetensors",
+                 "classifier.json")  # what a soup reads from each ingredient
 # Ingredient settings shown in the card as "A / B / ..."; those in SHARED must agree.
 PER_INGREDIENT = ("epochs", "cap_per_dataset_per_epoch", "swaps", "context_noise", "lora_r", "max_length", "seed",
                   "best_dev_selection")
@@ -72,7 +75,12 @@ def soup(adapters, weights, out_dir):
 
     adapters, out_dir = [Path(a) for a in adapters], Path(out_dir)
     if len(adapters) != len(weights) or len(adapters) < 2:
-        raise ValueError("give two or more adapters and one weight per adapter")
+        raise ValueError(f"give two or more adapters and one weight per adapter ({len(adapters)} adapters, "
+                         f"{len(weights)} weights)")
+    for a in adapters:
+        missing = [name for name in ADAPTER_FILES if not (a / name).is_file()]
+        if missing:
+            raise FileNotFoundError(f"{a}: not an adapter folder (no {missing[0]})")
     configs = [json.loads((a / "adapter_config.json").read_text()) for a in adapters]
     settings = [json.loads((a / "training.json").read_text()) for a in adapters]
     scale = _check(adapters, configs, settings)
@@ -112,9 +120,17 @@ def add_arguments(name, parser):
 
 
 def run_cli(name, args):
+    """Soup, then calibrate; one line and 2 for a missing data or adapter folder or mismatched weights."""
     from .train import calibrate
 
     out = Path(args.out or ADAPTERS_DIR / args.task)
-    soup(args.adapters, args.weights, out)
+    missing = next((Path(d) / "dev.csv.gz" for d in args.data if not (Path(d) / "dev.csv.gz").is_file()), None)
+    try:
+        if missing:
+            raise FileNotFoundError(f"{missing}: no such file (--data names folders with dev.csv.gz)")
+        soup(args.adapters, args.weights, out)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     calibrate(args.task, args.data, out, precision=args.precision, experiment=args.experiment)
     return 0

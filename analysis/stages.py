@@ -149,6 +149,11 @@ class NotebookRun:
     scored: pd.DataFrame | None
 
 
+def _count(n, noun):
+    """'1 article', '2 articles'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def notebook_setup(articles: str | Path = "seeds", target: str | None = None, model=None, sentiment_model=None,
                    figures_dir: str | Path | None = None, precision: str | None = None,
                    score: bool = False, store: str | Path | None = None) -> NotebookRun:
@@ -180,7 +185,7 @@ def notebook_setup(articles: str | Path = "seeds", target: str | None = None, mo
     if stages.articles.empty:
         raise FileNotFoundError(f"no article could be loaded from {articles_path}")
     st = stages.statements
-    print(f"{len(stages.articles)} articles, {len(st)} statements by "
-          f"{st['speaker'].nunique() if len(st) else 0} speakers")
+    print(f"{_count(len(stages.articles), 'article')}, {_count(len(st), 'statement')} by "
+          f"{_count(st['speaker'].nunique() if len(st) else 0, 'speaker')}")
     return NotebookRun(root, articles_path, figures_path, stages.articles, st, stages.speakers,
                        stages.scored if score or store is None else None)

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import json
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -475,6 +476,12 @@ def add_arguments(name, parser):
 
 
 def run_cli(name, args):
+    splits = ("dev",) if args.card_only or args.calibrate_only else ("train", "dev")
+    missing = next((Path(d) / f"{s}.csv.gz" for d in args.data for s in splits
+                    if not (Path(d) / f"{s}.csv.gz").is_file()), None)
+    if missing:  # one line before any model loads
+        print(f"error: {missing}: no such file (--data names shared {args.task} data folders)", file=sys.stderr)
+        return 2
     if args.card_only:
         write_card(args.task, Path(args.out or ADAPTERS_DIR / args.task), load_split(args.data, args.task, "dev"))
         return 0

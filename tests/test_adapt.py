@@ -1,5 +1,6 @@
-"""Adapting a model to one's own labels: reading labels, the head refit, the CV estimate,
-the adapted folder, suggest, the labelling widget, and the CLI's bad-input errors.
+"""Adapting a model to one's own labels: reading labels (per target), the head refit, the CV
+estimate, the adapted folder and its out-of-fold scores, suggest, the labelling widget, and
+the CLI's bad-input errors.
 
 End-to-end tests use the shipped stance adapter on hand-written labels
 (``tests/fixtures/adapt/labels.csv``: a made-up congestion charge, 6 rows per label).
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import adapt, scoring
+from analysis import adapt, labels, scoring
 from analysis.build import ROOT
 from analysis.classifier import ADAPTERS_DIR, fingerprint, read_config
 
@@ -34,8 +35,8 @@ def cli(*args):
 # -- reading labels ----------------------------------------------------------------------
 def test_read_labels_normalises_labels_skips_blank_ones_and_fills_the_target(tmp_path):
     path = write(tmp_path, "text,label,extra\nGood plan.,Favor,x\nBad plan.,none,y\nLater.,,z\n\nAwful.,against,w\n")
-    labels = adapt.read_labels(path, "stance", target="the plan")
-    assert labels.to_dict("list") == {"target": ["the plan"] * 3, "text": ["Good plan.", "Bad plan.", "Awful."],
+    read = labels.read_labels(path, "stance", target="the plan")
+    assert read.to_dict("list") == {"target": ["the plan"] * 3, "text": ["Good plan.", "Bad plan.", "Awful."],
                                       "label": ["favor", "neutral", "against"]}
 
 
@@ -50,19 +51,36 @@ def test_read_labels_normalises_labels_skips_blank_ones_and_fills_the_target(tmp
 ])
 def test_bad_labels_name_the_file_and_row(tmp_path, content, message):
     path = write(tmp_path, content)
-    with pytest.raises(adapt.AdaptError, match=message) as info:
-        adapt.read_labels(path, "stance", target="the plan")
+    with pytest.raises(labels.AdaptError, match=message) as info:
+        labels.read_labels(path, "stance", target="the plan")
     assert str(info.value).startswith(f"{path}: ")
 
 
 def test_stance_labels_need_a_target(tmp_path):
     path = write(tmp_path, "text,label\nGood.,favor\nBad.,against\n")
-    with pytest.raises(adapt.AdaptError, match="no 'target' column; give the target with --target"):
-        adapt.read_labels(path, "stance")
+    with pytest.raises(labels.AdaptError, match="no 'target' column; give the target with --target"):
+        labels.read_labels(path, "stance")
     path = write(tmp_path, "target,text,label\nthe plan,Good.,favor\n,Bad.,against\n")
-    with pytest.raises(adapt.AdaptError, match="row 2: empty target"):
-        adapt.read_labels(path, "stance")
-    assert list(adapt.read_labels(path, "stance", target="T")["target"]) == ["the plan", "T"]
+    with pytest.raises(labels.AdaptError, match="row 2: empty target"):
+        labels.read_labels(path, "stance")
+    assert list(labels.read_labels(path, "stance", target="T")["target"]) == ["the plan", "T"]
+
+
+def test_target_labels_keep_one_target_and_say_what_is_missing(tmp_path):
+    path = tmp_path / "labels.csv"
+    found, note = labels.target_labels(path, "B")
+    assert found.empty and note == f"no labels yet: {path} does not exist"
+    rows = [("A", f"a{i}.", "favor" if i % 2 else "against") for i in range(12)]
+    rows += [("B", f"b{i}.", "favor" if i % 2 else "neutral") for i in range(9)]
+    write(tmp_path, "target,text,label\n" + "".join(f"{t},{x},{y}\n" for t, x, y in rows))
+    found, note = labels.target_labels(path, "B")  # 9 for B: too few, A's 12 never make up for them
+    assert found.empty
+    assert note == (f"9 labels for 'B' (favor 4, against 0, neutral 5) in {path}; 12 labels for other targets "
+                    f"left out: adapt needs at least {labels.MIN_LABELS} labels of at least 2 classes")
+    found, note = labels.target_labels(path, "A")
+    assert len(found) == 12 and set(found["target"]) == {"A"} and note.endswith("9 labels for other targets left out")
+    assert labels.labelled_texts(path, "B") == {f"b{i}." for i in range(9)}
+    assert labels.label_counts(path, ["favor", "against", "neutral"], "B") == {"favor": 4, "against": 0, "neutral": 5}
 
 
 def test_adapt_cli_exits_2_on_bad_labels_and_writes_nothing(tmp_path):
@@ -144,13 +162,35 @@ def test_adapting_on_contradictory_labels_is_reported_as_not_helping(tmp_path):
 
 
 def test_adapt_refuses_to_overwrite_the_base_or_a_foreign_folder(tmp_path):
-    labels = adapt.read_labels(FIXTURES / "labels.csv", "stance", target=TARGET)
-    with pytest.raises(adapt.AdaptError, match="refusing to overwrite"):
-        adapt.adapt(labels, "stance", ADAPTERS_DIR / "stance")
+    read = labels.read_labels(FIXTURES / "labels.csv", "stance", target=TARGET)
+    with pytest.raises(labels.AdaptError, match="refusing to overwrite"):
+        adapt.adapt(read, "stance", ADAPTERS_DIR / "stance")
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(adapt.AdaptError, match="not an adapted model"):
-        adapt.adapt(labels, "stance", tmp_path)
+    with pytest.raises(labels.AdaptError, match="not an adapted model"):
+        adapt.adapt(read, "stance", tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_adapt_cli_refuses_too_few_labels_and_writes_nothing(tmp_path):
+    path = write(tmp_path, "text,label\nGood.,favor\nBad.,against\nSo so.,neutral\n")
+    result = cli("adapt", "--task", "stance", "--labels", path, "--target", "T", "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"error: {path}: 3 labelled statements; adapt needs at least "
+                                     f"{labels.MIN_LABELS} for a cross-validated estimate")
+    assert not (tmp_path / "out").exists()
+
+
+def test_held_out_scores_replace_the_labelled_statements_by_their_out_of_fold_scores(tmp_path):
+    pd.DataFrame({"target": ["T"], "text": ["It works."], "label": ["against"], "p_favor": [0.1],
+                  "p_against": [0.7], "p_neutral": [0.2]}).to_csv(tmp_path / "out_of_fold.csv", index=False)
+    scored = pd.DataFrame({"target": ["T", "T", "other"], "text": [" It works. ", "Unlabelled.", "It works."],
+                           "p_favor": [0.99, 0.5, 0.9], "p_against": [0.0, 0.3, 0.05],
+                           "p_neutral": [0.01, 0.2, 0.05], "stance": ["favor", "favor", "favor"]})
+    out, n = adapt.held_out_scores(scored, tmp_path)
+    assert n == 1  # the in-sample 0.99 is gone; other rows and other targets are left alone
+    assert out[["p_favor", "p_against", "p_neutral"]].to_numpy().tolist() == [
+        [0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.9, 0.05, 0.05]]
+    assert list(out["stance"]) == ["against", "favor", "favor"] and scored["stance"].iat[0] == "favor"
 
 
 # -- suggest ---------------------------------------------------------------------------
@@ -176,7 +216,7 @@ def test_suggest_cli_writes_a_labels_template_without_labelled_statements(tmp_pa
                                      "uncertainty"]
     assert len(out) == 5 and out["text"].is_unique and (out["label"] == "").all() and (out["target"] == TARGET).all()
     assert "The charge is a fair price for the damage traffic does." not in set(out["text"])
-    assert np.allclose(out[["p_favor", "p_against", "p_neutral"]].sum(1), 1, atol=1e-3)
+    assert np.allclose(out[["p_favor", "p_against", "p_neutral"]].sum(axis=1), 1, atol=1e-3)
     assert out["speaker"].nunique() >= 4
 
 
@@ -188,24 +228,94 @@ def test_suggest_cli_exits_2_on_a_file_without_text(tmp_path):
 
 
 # -- the labelling widget --------------------------------------------------------------
-def test_labeller_saves_each_click_at_once_and_resumes(tmp_path):
+class Clock:
+    """Seconds for the widget's debounce, moved by the test."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def labeller(statements, path, target=TARGET, **options):
     from analysis.widgets import Labeller
 
-    statements = pd.DataFrame({"text": ["One.", "Two.", "Three."], "speaker": ["A", "B", "C"],
-                               "guess": ["favor", "neutral", "against"]})
+    clock = Clock()
+    widget = Labeller(statements, target, path, clock=clock, **options)
+
+    def click(name, after=1.0):
+        clock.now += after
+        widget.buttons[name].click()
+
+    return widget, click
+
+
+STATEMENTS = pd.DataFrame({"text": ["One.", "Two.", "Three."], "speaker": ["A", "B", "C"],
+                           "guess": ["favor", "neutral", "against"]})
+
+
+def test_labeller_saves_each_click_at_once_and_resumes(tmp_path):
     path = tmp_path / "labels" / "mine.csv"
-    labeller = Labeller(statements, TARGET, path)
-    labeller.buttons["favor"].click()
+    widget, click = labeller(STATEMENTS, path)
+    click("favor")
     assert pd.read_csv(path).to_dict("records") == [{"target": TARGET, "text": "One.", "label": "favor",
                                                      "speaker": "A"}]
-    labeller.buttons["skip"].click()
-    labeller.buttons["against"].click()
+    click("skip")
+    click("against")
     assert list(pd.read_csv(path)["label"]) == ["favor", "against"]
-    assert labeller.count.value.startswith("2 labelled (favor 1, against 1, neutral 0)")
-    assert labeller.buttons["favor"].disabled  # nothing left
-    resumed = Labeller(statements, TARGET, path)
+    assert widget.count.value.startswith("2 labelled for this target (favor 1, against 1, neutral 0)")
+    assert widget.buttons["favor"].disabled  # nothing left
+    resumed, _ = labeller(STATEMENTS, path)
     assert [row["text"] for row in resumed.queue] == ["Two."]
-    assert len(adapt.read_labels(path, "stance")) == 2
+    assert len(labels.read_labels(path, "stance")) == 2
+
+
+def test_a_double_click_labels_one_statement_and_undo_takes_it_back(tmp_path):
+    path = tmp_path / "mine.csv"
+    widget, click = labeller(STATEMENTS, path)
+    click("favor")
+    click("favor", after=0.1)  # the second click of a double click
+    assert list(pd.read_csv(path)["text"]) == ["One."] and widget.position == 1
+    click("against")
+    click("undo")
+    assert list(pd.read_csv(path)["text"]) == ["One."] and "Two." in widget.statement.value
+    click("skip")
+    click("undo")
+    click("undo")
+    assert pd.read_csv(path).empty and "One." in widget.statement.value
+    assert widget.buttons["undo"].disabled
+    click("neutral")
+    assert pd.read_csv(path).to_dict("list")["label"] == ["neutral"]
+
+
+def test_switching_target_neither_hides_nor_counts_the_other_targets_labels(tmp_path):
+    path = tmp_path / "mine.csv"
+    _, click = labeller(STATEMENTS, path, target="A")
+    click("favor")
+    click("against")
+    widget, click = labeller(STATEMENTS, path, target="B")
+    assert [row["text"] for row in widget.queue] == ["One.", "Two.", "Three."]
+    assert widget.count.value.startswith("0 labelled for this target (favor 0, against 0, neutral 0)")
+    assert "2 labels for other targets, not counted" in widget.count.value
+    click("neutral")
+    assert labels.label_counts(path, ["favor", "against", "neutral"], "B") == {"favor": 0, "against": 0, "neutral": 1}
+    found, note = labels.target_labels(path, "B")  # adapt on B never sees A's labels
+    assert found.empty and "1 labels for 'B'" in note and "2 labels for other targets left out" in note
+
+
+def test_labeller_shows_the_sentence_around_the_statement_and_hides_the_guess(tmp_path):
+    text = "The talks began. Officials said the plan was sound, and left. More later."
+    start = text.index("the plan")
+    row = {"article_id": "a1", "text": "the plan was sound", "speaker": "Officials", "guess": "favor",
+           "context": "The talks began.", "start": start, "end": start + len("the plan was sound")}
+    articles = pd.DataFrame({"article_id": ["a1"], "text": [text]})
+    widget, _ = labeller(pd.DataFrame([row]), tmp_path / "l.csv", articles=articles)
+    shown = widget.statement.value
+    assert "Officials said <mark>the plan was sound</mark>, and left.</blockquote>" in shown
+    assert "The talks began." in shown and "More later" not in shown and "guess" not in shown
+    widget, _ = labeller(pd.DataFrame([row]), tmp_path / "l.csv", show_guess=True)
+    assert "the model's guess: <i>favor</i>" in widget.statement.value
 
 
 # -- notebook 04 ---------------------------------------------------------------------------
@@ -223,6 +333,24 @@ def test_notebook_04_is_stripped_and_opens_with_a_title_then_parameters():
     for var in ("articles", "target", "model", "labels", "labels_file", "adapted_dir", "n_suggest"):
         assert f"\n{var} = " in f"\n{params.source}", var
     assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.slow
+def test_notebook_04_runs_top_to_bottom_before_any_label(tmp_path):
+    """A fresh clone's first Run All: no labels file yet, so the adapt cells say so instead of failing."""
+    import nbformat
+    import papermill
+
+    from analysis.build import ensure_kernel
+
+    executed = tmp_path / "04.ipynb"
+    papermill.execute_notebook(NOTEBOOK, executed, kernel_name=ensure_kernel(), cwd=str(ROOT), progress_bar=False,
+                               parameters={"labels_file": str(tmp_path / "labels.csv"),
+                                           "adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5})
+    nb = nbformat.read(executed, as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"no labels yet: {tmp_path / 'labels.csv'} does not exist" in text and "adapt skipped" in text
+    assert not (tmp_path / "adapted").exists() and not (tmp_path / "labels.csv").exists()
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ LAYERS = [
     ("model", {"runtime", "classifier", "scoring"}),
     ("speakers", {"speakers"}),
     ("figures", {"figures"}),
-    ("training", {"recipes", "card", "train", "soup", "adapt", "widgets"}),
+    ("training", {"recipes", "card", "train", "soup", "labels", "adapt", "widgets"}),
     ("pipeline", {"stages", "store", "cluster", "build", "jupyter"}),
     ("interface", {"__main__", "__init__"}),
 ]

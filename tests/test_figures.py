@@ -78,7 +78,10 @@ def test_titles_name_target_and_models(data):
     *stance_figures, quotes = all_figures(table, df)
     for fig in stance_figures:
         assert fig.texts[0].get_text() == "Stance toward: T"
-    assert quotes.texts[0].get_text() == "Who quotes whom in the articles on: T"  # no stance in figure 5
+    n = df["article_id"].nunique()
+    assert quotes.texts[0].get_text() == f"Who quotes whom in the corpus: {n} articles"  # no target: no stance
+    named = figures.who_quotes_whom_figure(df.assign(target="the new pension reform"), corpus="seeds")
+    assert named.texts[0].get_text() == f"Who quotes whom in the corpus: seeds, {n} articles"
     for fig in [*stance_figures, quotes]:
         texts = [t.get_text() for t in fig.texts]
         assert any("stance model: m@1" in t and "sentiment model: s@1" in t for t in texts)
@@ -89,7 +92,8 @@ def test_titles_name_target_and_models(data):
 def test_long_labels_are_wrapped_and_stay_inside_the_figure(data):
     table, df = data
     long_target = scored(ROWS).assign(target="a target " * 40)
-    for fig in all_figures(speaker_stance(long_target, n_boot=50), long_target):
+    *stance_figures, _ = all_figures(speaker_stance(long_target, n_boot=50), long_target)
+    for fig in [*stance_figures, figures.who_quotes_whom_figure(long_target, corpus="a corpus " * 40)]:
         fig.canvas.draw()
         drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches, everything drawn
         width, height = fig.get_size_inches()

@@ -1,4 +1,5 @@
 """The headless build: the three notebooks run top to bottom on seeds/ in a real Jupyter kernel."""
+import argparse
 import os
 import subprocess
 import sys
@@ -30,6 +31,19 @@ def test_committed_notebooks_are_stripped_and_open_with_parameters():
         assert all(not c.outputs and c.execution_count is None for c in code), name
 
 
+def test_notebook_03_states_the_pooling_rule_of_the_code():
+    from analysis import speakers
+
+    nb = nbformat.read(ROOT / "notebooks" / NOTEBOOKS[2], as_version=4)
+    prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for stated in (f"score is {speakers.MARGIN} or more", f"within {speakers.MARGIN} of 0",
+                   f"{speakers.MINORITY:.0%} or more of their weight", f"below p {speakers.LONE_MIN}",
+                   "mean lean of the on-target statements, weighted by the extractor's `confidence`",
+                   "**favor** beside a p_neutral", "`speakers.group_label`"):
+        assert stated in prose, stated
+    assert "outweighs" not in prose and "score = p_favor" not in prose  # the rule the code never had
+
+
 def test_kernel_runs_this_interpreter():
     """Start the kernel the build uses and ask it which interpreter and which package it runs."""
     from jupyter_client.manager import start_new_kernel
@@ -52,6 +66,28 @@ def test_figures_cli_exits_2_without_articles(tmp_path):
                              "--target", "T", "--out", tmp_path / "out"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and "no article" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_figures_cli_with_a_missing_model_fails_before_any_notebook(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "analysis", "figures", "--articles", ROOT / "seeds",
+                             "--target", "T", "--model", "no-such-model", "--out", tmp_path / "out"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: model 'no-such-model' not found")
+    assert len(result.stderr.strip().splitlines()) == 1  # no notebook ran, so none printed its time
+    assert not (tmp_path / "out").exists()
+
+
+def test_figures_cli_keeps_build_notebooks_for_make_figures_only(tmp_path, monkeypatch):
+    from analysis import build, paths
+
+    seen = []
+    monkeypatch.setattr(build, "build_figures", lambda *args, executed_dir, **kw: seen.append(executed_dir))
+    for out in (tmp_path / "mine", paths.FIGURES_DIR):
+        args = argparse.Namespace(articles=str(ROOT / "seeds"), store=None, target="T", out=str(out), model=None,
+                                  sentiment_model=None, precision=None)
+        assert build.run_cli("figures", args) == 0
+    assert seen == [tmp_path / "mine" / "notebooks", paths.EXECUTED_DIR]
 
 
 @pytest.fixture(scope="module")

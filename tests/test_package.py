@@ -175,3 +175,9 @@ def test_jupyter_server_of_this_environment_loads_the_save_hook():
     out = subprocess.run([str(jupyter_bin), "server", "--show-config"], capture_output=True, text=True,
                          timeout=120).stdout
     assert "pre_save_hook = 'analysis.jupyter.strip_outputs'" in out, out
+
+
+def test_top_level_help_is_plain_text():
+    result = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "COMMAND --help" in result.stdout
+    assert "``" not in result.stdout  # reStructuredText marks belong in docstrings, not on the terminal

@@ -1,10 +1,13 @@
 """The soup of adapters: exactly the weighted average of their merged weights and heads."""
 import json
+import subprocess
+import sys
 
 import pytest
 import torch
 
 from analysis import scoring
+from analysis.build import ROOT
 from analysis.classifier import load_classifier, new_classifier, save_classifier
 from analysis.soup import soup
 
@@ -82,3 +85,30 @@ def test_a_soup_of_a_soup_is_the_flat_soup_of_its_runs(tmp_path):
     assert "--max-length 64" in commands[0] and "--context-noise 0.0" in commands[0]  # against the recipe's
     assert "news_contrast" in commands[2] and "--max-length" not in commands[2]  # c: the recipe's length
     assert commands[3].endswith("--weights 0.28 0.12 0.6 --precision fp32")
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def test_soup_and_train_cli_misuse_is_one_line_and_exit_2(tmp_path):
+    a, b = _adapter(tmp_path / "a", 1), _adapter(tmp_path / "b", 2)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dev.csv.gz").write_bytes(b"")  # never read: the soup fails first
+    cases = [
+        (["soup", "stance", "--data", data, "--adapters", a, b, "--weights", "0.5", "--out", tmp_path / "s"],
+         "error: give two or more adapters and one weight per adapter (2 adapters, 1 weights)"),
+        (["soup", "stance", "--data", data, "--adapters", a, tmp_path / "none", "--weights", "0.5", "0.5",
+          "--out", tmp_path / "s"], f"error: {tmp_path / 'none'}: not an adapter folder (no adapter_config.json)"),
+        (["soup", "stance", "--data", tmp_path / "nope", "--adapters", a, b, "--weights", "0.5", "0.5",
+          "--out", tmp_path / "s"],
+         f"error: {tmp_path / 'nope' / 'dev.csv.gz'}: no such file (--data names folders with dev.csv.gz)"),
+        (["train", "stance", "--data", tmp_path / "nope", "--out", tmp_path / "t"],
+         f"error: {tmp_path / 'nope' / 'train.csv.gz'}: no such file (--data names shared stance data folders)"),
+    ]
+    for args, message in cases:
+        result = _cli(*args)
+        assert (result.returncode, result.stderr.strip()) == (2, message), args
+    assert not (tmp_path / "s").exists() and not (tmp_path / "t").exists()

@@ -81,7 +81,8 @@ def save_figure(fig, out_dir, name):
     return paths
 
 
-def render_all(table, scored, out_dir, target=None, *, top=TOP_SPEAKERS, top_groups=TOP_GROUPS, freq=None):
+def render_all(table, scored, out_dir, target=None, *, top=TOP_SPEAKERS, top_groups=TOP_GROUPS, freq=None,
+               corpus=None):
     """Write figures 1-5 (PNG + SVG) and the evidence Markdown into ``out_dir``.
 
     Parameters
@@ -100,6 +101,8 @@ def render_all(table, scored, out_dir, target=None, *, top=TOP_SPEAKERS, top_gro
         Countries and organisations shown in figure 3.
     freq : {'D', 'W', 'M'}, optional
         Time bins of figure 4; None: chosen from the span of the dates.
+    corpus : str, optional
+        The corpus's name (e.g. its folder's) in figure 5's title, beside the number of articles.
 
     Returns
     -------
@@ -108,7 +111,7 @@ def render_all(table, scored, out_dir, target=None, *, top=TOP_SPEAKERS, top_gro
     """
     makers = [speaker_stance_figure(table, target, top=top), stance_sentiment_figure(table, target, top=top),
               group_figure(table, target, top=top_groups), over_time_figure(table, target, freq=freq),
-              who_quotes_whom_figure(scored, target)]
+              who_quotes_whom_figure(scored, corpus=corpus)]
     paths = []
     for name, fig in zip(FIGURE_NAMES, makers):
         paths += save_figure(fig, out_dir, name)

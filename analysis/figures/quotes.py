@@ -11,27 +11,31 @@ from .style import (
     WIDTH,
     Canvas,
     as_text,
+    count_noun,
     join_notes,
     message_figure,
     models_note,
     short,
-    title_target,
 )
 
 
-def who_quotes_whom_figure(statements, target=None, max_names=20):
+def who_quotes_whom_figure(statements, *, corpus=None, max_names=20):
     """Figure 5: matrix of who relays whose words (``reported_by`` -> ``speaker``).
 
     ``statements``: ``schemas.STATEMENTS`` (or scored).  Rows: the relaying
     speaker; columns: the speaker whose words are relayed; cells: statements.
     At most ``max_names`` rows and columns (most relays first; the note counts
     the others).  Without any nested attribution, a figure that says so.
-    Returns a Figure.
+    Titled with the corpus (``corpus``: its name, e.g. the articles folder's, and
+    the number of articles), never with the stance target: the articles need not
+    be about it, and the figure shows no stance.  Returns a Figure.
     """
-    target, note = title_target(statements, target), models_note(statements)
+    n_articles = statements["article_id"].nunique() if "article_id" in statements else 0
+    described = ", ".join(p for p in (corpus, count_noun(n_articles, "article")) if p)
+    note = models_note(statements)
     relayed = statements[statements["reported_by"].map(as_text).str.strip() != ""]
     if relayed.empty:
-        return message_figure(target, note, "No statement in this corpus is relayed by another speaker\n"
+        return message_figure(described, note, "No statement in this corpus is relayed by another speaker\n"
                                "(no 'A quoted B' attributions), so there is no who-quotes-whom matrix.",
                                title=QUOTES_TITLE)
     counts = pd.crosstab(relayed["reported_by"], relayed["speaker"])
@@ -49,8 +53,8 @@ def who_quotes_whom_figure(statements, target=None, max_names=20):
     longest = max(len(line) for name in columns for line in name.split("\n"))
     bottom = 0.75 + 0.075 * longest * np.sin(np.radians(40)) + 0.15 * max(n.count("\n") for n in columns)
     with matplotlib.rc_context(STYLE):
-        canvas = Canvas(target, join_notes(note, f"{len(relayed)} relayed statements"), 0.35 + bottom + cell_h * r,
-                         width=max(WIDTH, left + cell_w * c + 0.5), title=QUOTES_TITLE)
+        canvas = Canvas(described, join_notes(note, count_noun(len(relayed), "relayed statement")),
+                        0.35 + bottom + cell_h * r, width=max(WIDTH, left + cell_w * c + 0.5), title=QUOTES_TITLE)
         ax = canvas.axes(left=left, right=canvas.width - left - cell_w * c, top=0.35, bottom=bottom)
         vmax = max(1, values.max())
         ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax * 1.15, aspect="auto")

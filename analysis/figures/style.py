@@ -43,7 +43,7 @@ NAME_WIDTH = 30       # characters per line of a speaker or group label
 STANCE_TITLE = "Stance toward"                              # figures 1-4: "<title>: <target>"
 
 
-QUOTES_TITLE = "Who quotes whom in the articles on"         # figure 5 shows attribution, not stance
+QUOTES_TITLE = "Who quotes whom in the corpus"  # figure 5 shows attribution, not stance: no target
 
 
 TOP_SPEAKERS = 20     # speakers shown in figure 1 and named in figure 2 (most statements first)
