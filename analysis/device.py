@@ -59,9 +59,9 @@ def resolve_precision(precision: str | None = None, device: str = "cpu") -> str:
     on the resolved ``device``.
 
     On the CPU "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several
-    times faster than float32, within 0.01 news dev macro-F1 of it), else float32: int8 (ONNX
-    Runtime, ``analysis.runtime``) is faster still but loses 0.031 stance macro-F1 with the
-    committed adapter, over the 0.01 a default may lose (README, Benchmarks), so it is opt-in.
+    times faster than float32, within 0.01 news dev macro-F1 of it), else int8 (ONNX Runtime,
+    ``analysis.runtime``: about 3x float32, and within 0.01 macro-F1 of it on news_statements
+    dev and news_contrast dev with the committed adapters; tests/benchmarks/bench_cpu_default.py).
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     On a GPU "auto" is bf16 autocast where the GPU has it, else fp16 autocast.
     """
@@ -71,7 +71,7 @@ def resolve_precision(precision: str | None = None, device: str = "cpu") -> str:
     if device == "cpu":
         if precision == "fp16":
             raise ValueError("precision fp16 runs on a GPU only (autocast); on the CPU use fp32, bf16 or int8")
-        return ("bf16" if fast_bf16() else "fp32") if precision == "auto" else precision
+        return ("bf16" if fast_bf16() else "int8") if precision == "auto" else precision
     if precision == "int8":
         raise ValueError("precision int8 runs on the CPU only (ONNX Runtime): use device cpu")
     if precision == "auto":

@@ -8,5 +8,5 @@ PROB_COLUMNS = {"stance": ["p_favor", "p_against", "p_neutral"],
 # The sentiment probabilities as SCORED_STATEMENTS names them (p_neutral is stance's there).
 SENTIMENT_COLUMNS = ["p_negative", "p_sentiment_neutral", "p_positive"]
 PRECISIONS = ("fp32", "bf16", "int8")   # what a model runs in on the CPU
-# what a user may ask for: auto = bf16 where native, else fp32 (analysis.device); fp16: GPU autocast only
+# what a user may ask for: auto = bf16 where native, else int8 (analysis.device); fp16: GPU autocast only
 PRECISION_CHOICES = ("auto", *PRECISIONS, "fp16")

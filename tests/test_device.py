@@ -67,7 +67,7 @@ def test_no_bf16_setting_masks_native_bf16(monkeypatch):
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
     assert device.fast_bf16() and device.resolve_precision() == "bf16"
     monkeypatch.setenv("ANALYSIS_NO_BF16", "1")
-    assert not device.fast_bf16() and device.resolve_precision() == "fp32"
+    assert not device.fast_bf16() and device.resolve_precision() == "int8"
 
 
 @pytest.mark.filterwarnings("ignore:CUDA is not available")  # the context is built, never entered
