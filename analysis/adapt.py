@@ -41,6 +41,7 @@ import pandas as pd
 
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
 from .metrics import fit_temperature, macro_f1, softmax
+from .textsafe import restore_cell, restore_cells
 from .vocab import LABELS
 
 ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against"}
@@ -86,10 +87,10 @@ def read_labels(path, task, target=None):
 
 
 def _csv_rows(path):
-    """All rows of a CSV file as lists of strings (header first)."""
+    """All rows of a CSV file as lists of strings (header first), formula guards undone (``textsafe``)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh, strict=True))
+            rows = [[restore_cell(c) for c in row] for row in csv.reader(fh, strict=True)]  # our CSVs' ' undone
     except FileNotFoundError:
         raise AdaptError(f"{path}: no such file") from None
     except (csv.Error, UnicodeDecodeError) as exc:
@@ -487,7 +488,7 @@ def _run_suggest(args):
     from .io import write_table
 
     try:
-        statements = read_table(args.input)  # read as `score` and the loader read tables
+        statements = restore_cells(read_table(args.input))  # as `score` reads tables; our CSVs' ' undone
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise AdaptError(f"{args.input}: {exc}") from None
     exclude = labelled_texts(args.labelled) if args.labelled else ()
