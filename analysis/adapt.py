@@ -41,7 +41,7 @@ import pandas as pd
 
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
 from .metrics import fit_temperature, macro_f1, softmax
-from .textsafe import restore_cell, restore_cells
+from .textsafe import markdown_text, restore_cell, restore_cells
 from .vocab import LABELS
 
 ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against"}
@@ -360,9 +360,9 @@ def model_card(report, labels_path=None):
 | | |
 |---|---|
 | base model | `{report['base_model']}` (fingerprint {report['base_fingerprint'][:8]}) |
-| labels | `{report['labels_file'] or '(in memory)'}` (sha256 {_sha(labels_path)}), \
+| labels | {markdown_text(report['labels_file'] or '(in memory)')} (sha256 {_sha(labels_path)}), \
 {report['n_labels']} rows: {counts} |
-| targets | {'; '.join(report['targets']) or '(sentiment: none)'} |
+| targets | {'; '.join(map(markdown_text, report['targets'])) or '(sentiment: none)'} |
 | what changed | only the linear head, refitted on the frozen encoder's features; {penalty} |
 | temperature | {report['temperature']} (fitted on the cross-validated predictions, at least the base's) |
 | {report['folds']}-fold CV macro-F1, adapted | {report['cv_macro_f1_adapted']:.3f} |
