@@ -190,3 +190,5 @@ def test_hostile_article_runs_no_script_in_jupyterlab(lab, browser, tmp_path_fac
     shown = " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, outputs))
     assert "<script>document.body.setAttribute('data-hostile', 'script')</script>" in shown  # as text
     assert "[this link](javascript:" in shown and "$x^$" in shown
+    tables = " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, f"{outputs} table.dataframe"))
+    assert "the $5 fee and the $10 tax" in tables  # DataFrames too show $ as written, not as math
