@@ -119,8 +119,11 @@ def _run_all(browser, url, token, name):
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, code_cells), 120, "the notebook")
 
     def kernel_idle(_):
-        with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=5) as response:
-            sessions = [s for s in json.load(response) if s["path"].endswith(name)]
+        try:
+            with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as response:
+                sessions = [s for s in json.load(response) if s["path"].endswith(name)]
+        except OSError:  # a busy server answers late: ask again
+            return False
         return len(sessions) == 1 and sessions[0]["kernel"]["execution_state"] == "idle"
 
     _wait(browser, kernel_idle, 120, "the kernel")
