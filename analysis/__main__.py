@@ -2,11 +2,13 @@
 import argparse
 import importlib
 import os
+import signal
 import sys
 import warnings
-from pathlib import Path
 
 from .io import InputProblem
+from .outputs import file_problem, folder_problem
+from .textsafe import raw_csv
 
 # command -> (module that implements it, one-line help). Modules are imported only
 # when their command runs, so ``--help`` stays fast (no torch, no spaCy).
@@ -25,6 +27,16 @@ COMMANDS = {
 
 HELP = "Who said what, and which side they take: python -m analysis COMMAND --help for a command's options."
 
+CSV_COMMANDS = ("articles", "statements", "score", "stance", "suggest")  # commands that can write a CSV
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that temporary files are removed on the way out."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
@@ -40,6 +52,10 @@ def main(argv=None):
         if name == chosen:
             modules[name] = importlib.import_module(module_name)
             modules[name].add_arguments(name, p)
+            if name in CSV_COMMANDS:
+                p.add_argument("--raw-csv", action="store_true",
+                               help="keep text that starts with = + - @ as it is in CSV outputs (for programs); "
+                                    "by default such cells get a leading ' so that spreadsheets do not run them")
     args = parser.parse_args(argv)
 
     def show(message, category, filename, lineno, file=None, line=None):
@@ -47,21 +63,44 @@ def main(argv=None):
         print(f"{prefix}{message}", file=sys.stderr)
 
     warnings.showwarning = show
-    folder = next((f"{flag} {value}" for flag, value in output_files(args) if Path(value).is_dir()), None)
-    if folder:
-        print(f"error: {folder} is a folder; give a file name", file=sys.stderr)
+    problem = output_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return modules[args.command].run_cli(args.command, args) or 0
-    except KeyboardInterrupt:  # outputs are written atomically, so none is half-written
-        print("interrupted; outputs unchanged", file=sys.stderr)
-        return 130
+        with raw_csv(getattr(args, "raw_csv", False)):
+            return modules[args.command].run_cli(args.command, args) or 0
+    except KeyboardInterrupt as exc:  # outputs are written atomically, so none is half-written
+        print(f"{'terminated' if isinstance(exc, Terminated) else 'interrupted'}; outputs unchanged",
+              file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def output_files(args):
     """(flag, path) of the output files a command was given (not its output folders)."""
     flags = {"output": "-o", "speakers_out": "--speakers-out", "statements_out": "--statements-out"}
     return [(flag, getattr(args, name)) for name, flag in flags.items() if getattr(args, name, None)]
+
+
+def input_paths(args):
+    """The input files and folders a command was given."""
+    found = []
+    for name in ("paths", "articles", "input", "labels", "labelled"):
+        value = getattr(args, name, None)
+        found += [value] if isinstance(value, str) else list(value or ())
+    return found
+
+
+def output_problem(args):
+    """'FLAG PATH why' for the first output path that must not be written, else None."""
+    inputs = input_paths(args)
+    checks = [(flag, path, file_problem(path, inputs)) for flag, path in output_files(args)]
+    if getattr(args, "out", None):  # an output folder (figures, adapt)
+        checks.append(("--out", args.out, folder_problem(args.out, inputs)))
+    return next((f"{flag} {path} {why}" for flag, path, why in checks if why), None)
 
 
 if __name__ == "__main__":

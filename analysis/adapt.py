@@ -41,6 +41,7 @@ import pandas as pd
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
 from .labels import MIN_LABELS, AdaptError, labelled_texts, read_labels
 from .metrics import fit_temperature, macro_f1, softmax
+from .textsafe import markdown_text, restore_cells
 from .vocab import LABELS, PROB_COLUMNS
 
 # L2 strengths tried, strongest first (a tie goes to the stronger); inf keeps the base head.
@@ -322,9 +323,9 @@ def model_card(report, labels_path=None):
 | | |
 |---|---|
 | base model | `{report['base_model']}` (fingerprint {report['base_fingerprint'][:8]}) |
-| labels | `{report['labels_file'] or '(in memory)'}` (sha256 {_sha(labels_path)}), \
+| labels | {markdown_text(report['labels_file'] or '(in memory)')} (sha256 {_sha(labels_path)}), \
 {report['n_labels']} rows: {counts} |
-| targets | {'; '.join(report['targets']) or '(sentiment: none)'} |
+| targets | {'; '.join(map(markdown_text, report['targets'])) or '(sentiment: none)'} |
 | what changed | only the linear head, refitted on the frozen encoder's features; {penalty} |
 | temperature | {report['temperature']} (fitted on the cross-validated predictions, at least the base's) |
 | {report['folds']}-fold CV macro-F1, adapted | {report['cv_macro_f1_adapted']:.3f} |
@@ -438,7 +439,7 @@ def _run_suggest(args):
     from .io import write_table
 
     try:
-        statements = read_table(args.input)  # read as `score` and the loader read tables
+        statements = restore_cells(read_table(args.input))  # as `score` reads tables; our CSVs' ' undone
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise AdaptError(f"{args.input}: {exc}") from None
     exclude = labelled_texts(args.labelled, args.target) if args.labelled else ()

@@ -24,6 +24,11 @@ import os
 
 MEMORY_PER_WORKER = 2 << 30  # bytes: spaCy, the stance and sentiment models and one partition
 WINDOW = 2
+CONNECT_TIMEOUT = 10  # seconds to reach a tcp:// scheduler before giving up
+
+
+class SchedulerUnreachable(ValueError):
+    """The tcp:// scheduler did not answer; the message names its address."""
 
 
 def default_workers() -> int:
@@ -67,7 +72,11 @@ class Executor:
                                             dashboard_address=None, silence_logs=logging.ERROR, env=env)
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(self.scheduler)
+                try:
+                    self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
+                except (OSError, TimeoutError) as exc:  # refused, unknown host or no answer in time
+                    raise SchedulerUnreachable(f"cannot reach the Dask scheduler {self.scheduler} "
+                                               f"({type(exc).__name__}: {exc})") from None
         return self.client
 
     def run(self, fn, calls):

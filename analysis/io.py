@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .textsafe import csv_formulas_kept, neutralise_cells
+
 
 class InputProblem(UserWarning):
     """A bad or repaired input: the message names the file (and row) and the reason."""
@@ -28,7 +30,9 @@ def atomic_path(path):
     """Yield a temporary path beside ``path``; move it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # the name cut so that '.NAME.' + 8 random characters + '.part' stays within 255 bytes
+    name = os.fsencode(path.name)[:240].decode(errors="ignore")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".part")
     os.close(fd)
     try:
         yield Path(tmp)
@@ -39,14 +43,20 @@ def atomic_path(path):
             os.unlink(tmp)
 
 
-def write_table(df, path):
-    """Write ``df`` as CSV (or Parquet for *.parquet) atomically: never half-written."""
+def write_table(df, path, *, raw=None):
+    """Write ``df`` as CSV (or Parquet for *.parquet) atomically: never half-written.
+
+    In a CSV, text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...) gets a
+    leading ``'`` (``textsafe.neutralise_cells``) unless ``raw`` is true; ``raw=None``: as set by
+    ``textsafe.raw_csv()`` (the command line's ``--raw-csv``), else neutralised.  Parquet keeps text as is.
+    """
     path = Path(path)
     with atomic_path(path) as tmp:
         if path.suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         else:
-            df.to_csv(tmp, index=False)
+            keep = csv_formulas_kept() if raw is None else raw
+            (df if keep else neutralise_cells(df)).to_csv(tmp, index=False)
     return path
 
 

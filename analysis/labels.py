@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .io import atomic_path
+from .textsafe import restore_cell
 from .vocab import LABELS
 
 ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against"}
@@ -82,10 +83,10 @@ def _parse(path, task, target):
 
 
 def _csv_rows(path):
-    """All rows of a CSV file as lists of strings (header first)."""
+    """All rows of a CSV file as lists of strings (header first), formula guards undone (``textsafe``)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh, strict=True))
+            rows = [[restore_cell(c) for c in row] for row in csv.reader(fh, strict=True)]  # our CSVs' ' undone
     except FileNotFoundError:
         raise AdaptError(f"{path}: no such file") from None
     except (csv.Error, UnicodeDecodeError) as exc:

@@ -171,6 +171,7 @@ def notebook_setup(articles: str | Path = "seeds", target: str | None = None, mo
     quiet_libraries()
     pd.set_option("display.max_colwidth", 120)
     pd.set_option("display.max_rows", 200)
+    pd.set_option("display.html.use_mathjax", False)  # "$5 ... $10" in a table cell is text, not math
     root = paths.REPO_ROOT or Path.cwd()
     articles_path = root / articles  # an absolute path stays as it is
     figures_path = root / figures_dir if figures_dir is not None else paths.INTERACTIVE_FIGURES_DIR

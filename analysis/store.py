@@ -327,7 +327,7 @@ def score_phase(statements, target, folder, models, precision, size, executor, p
             dataset.write(rows, part_schemas()["scores"])
             bar.update(len(rows))
     rows = dataset.read(keys.values())
-    scores = pd.DataFrame([rows[keys[u]] for u in units], index=statements.index)
+    scores = pd.DataFrame([rows[keys[u]] for u in units], index=statements.index, columns=[*schemas.SCORED_STATEMENTS])
     scored = statements.copy()
     scored["target"] = target
     for col in schemas.SCORED_STATEMENTS:
@@ -486,7 +486,7 @@ def add_arguments(name, parser):
 
 
 def run_cli(name, args):
-    """Run into the store and print a summary line; 2 when no article could be loaded."""
+    """Run into the store and print a summary line; 2 when no article could be loaded or no statement found."""
     import time
 
     start = time.perf_counter()
@@ -500,8 +500,9 @@ def run_cli(name, args):
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not summary["articles"]:
-        print(f"error: no article could be loaded from {' '.join(args.articles)}", file=sys.stderr)
+    if not summary["statements"]:  # nothing usable: no article loaded, or no statement found in them
+        what = "statement was found in the articles" if summary["articles"] else "article could be loaded"
+        print(f"error: no {what} from {' '.join(args.articles)}", file=sys.stderr)
         return 2
     state = "up to date" if summary["up_to_date"] else \
         f"{summary['extracted']} articles extracted, {summary['scored']} texts scored"

@@ -6,7 +6,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
 # Lowest first; a module may import from its own layer and those below it.
 LAYERS = [
-    ("foundation", {"paths", "vocab", "keys", "io", "schemas", "metrics", "numerics", "device", "lexicon"}),
+    ("foundation", {"paths", "vocab", "keys", "io", "schemas", "metrics", "numerics", "device", "lexicon",
+                    "textsafe", "outputs"}),
     ("corpus", {"corpus"}),
     ("statements", {"attribution", "statements", "evaluate"}),
     ("model", {"runtime", "classifier", "scoring"}),

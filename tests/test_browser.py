@@ -110,18 +110,21 @@ def _wait(driver, condition, timeout, what):
     return WebDriverWait(driver, timeout, poll_frequency=0.5).until(condition, message=f"waiting for {what}")
 
 
-def test_run_all_in_jupyterlab_shows_every_figure_and_no_error(lab, browser):
+def _run_all(browser, url, token, name):
+    """Open notebook ``name`` in JupyterLab, Run > Run All Cells as a user would, and wait until it finishes."""
     from selenium.webdriver.common.by import By
 
-    url, token, work = lab
-    browser.get(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
+    browser.get(f"{url}/lab/tree/{name}?token={token}")
     code_cells = "div.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, code_cells), 120, "the notebook")
 
     def kernel_idle(_):
-        with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=5) as response:
-            kernels = json.load(response)
-        return len(kernels) == 1 and kernels[0]["execution_state"] == "idle"
+        try:
+            with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as response:
+                sessions = [s for s in json.load(response) if s["path"].endswith(name)]
+        except OSError:  # a busy server answers late: ask again
+            return False
+        return len(sessions) == 1 and sessions[0]["kernel"]["execution_state"] == "idle"
 
     _wait(browser, kernel_idle, 120, "the kernel")
     n_code = len(browser.find_elements(By.CSS_SELECTOR, code_cells))
@@ -148,6 +151,13 @@ def test_run_all_in_jupyterlab_shows_every_figure_and_no_error(lab, browser):
         return len(shown) == n_code and all(p.strip("[]: ").isdigit() for p in shown)  # "[7]:", not "[*]:"
 
     _wait(browser, finished, RUN_TIMEOUT, "Run All to finish")
+
+
+def test_run_all_in_jupyterlab_shows_every_figure_and_no_error(lab, browser):
+    from selenium.webdriver.common.by import By
+
+    url, token, work = lab
+    _run_all(browser, url, token, NOTEBOOK)
     errors = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.error'], "
                                                     ".jp-OutputArea-output[data-mime-type*='stderr']")
     assert not errors, [e.text[:500] for e in errors]  # no traceback, no warning, no library progress bar
@@ -155,3 +165,33 @@ def test_run_all_in_jupyterlab_shows_every_figure_and_no_error(lab, browser):
     assert len(images) == len(figures.FIGURE_NAMES)
     assert all(img.get_attribute("naturalWidth") not in (None, "0") for img in images)
     assert (ROOT / "build" / "figures" / f"{figures.FIGURE_NAMES[-1]}.png").is_file()  # not figures/
+
+
+HOSTILE_TARGET = "the $5 fee <img src=x onerror='document.body.dataset.hostile=1'>\n# injected $x^$"
+
+
+def test_hostile_article_runs_no_script_in_jupyterlab(lab, browser, tmp_path_factory):
+    """Notebook 03 on tests/fixtures/hostile/xss_quote.txt (a <script>, an <img onerror>, a remote image
+    and a javascript: link in quotes) and a target with HTML, a newline and $: the text is shown, nothing runs."""
+    from selenium.webdriver.common.by import By
+
+    url, token, work = lab
+    nb = nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4)
+    nb.metadata["kernelspec"] = {"name": ensure_kernel(), "display_name": "Python 3", "language": "python"}
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source += (f"\narticles = {str(ROOT / 'tests' / 'fixtures' / 'hostile' / 'xss_quote.txt')!r}"
+                      f"\ntarget = {HOSTILE_TARGET!r}\nfigures_dir = {str(tmp_path_factory.mktemp('figs'))!r}\n")
+    nbformat.write(nb, work / "hostile.ipynb")
+    _run_all(browser, url, token, "hostile.ipynb")
+    errors = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.error']")
+    assert not errors, [e.text[:500] for e in errors]
+    assert browser.execute_script("return document.body.getAttribute('data-hostile')") is None  # nothing ran
+    outputs = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
+    assert not browser.find_elements(By.CSS_SELECTOR, f"{outputs} script, {outputs} a[href^='javascript'], "
+                                                      f"{outputs} img[src*='example.invalid'], {outputs} img[src='x']")
+    assert len(browser.find_elements(By.CSS_SELECTOR, f"{outputs} img")) == len(figures.FIGURE_NAMES)
+    shown = " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, outputs))
+    assert "<script>document.body.setAttribute('data-hostile', 'script')</script>" in shown  # as text
+    assert "[this link](javascript:" in shown and "$x^$" in shown
+    tables = " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, f"{outputs} table.dataframe"))
+    assert "the $5 fee and the $10 tax" in tables  # DataFrames too show $ as written, not as math

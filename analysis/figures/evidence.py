@@ -1,12 +1,10 @@
 """Figure 6: the Markdown evidence table per speaker."""
 
 
+from ..textsafe import markdown_text
 from .style import as_text, corpus_table, models_note, title_target
 
-
-def _cell(text):
-    """A Markdown table cell: one line, pipes escaped."""
-    return " ".join(as_text(text).split()).replace("|", "\\|")
+_cell = markdown_text  # a cell or heading: one line, shown as its literal text (no HTML, links or math)
 
 
 def _evidence_section(r, own, total):
@@ -32,13 +30,15 @@ def evidence_markdown(table, scored, target=None, per_speaker=5):
     ``table``: ``speaker_stance`` output; ``scored``: ``schemas.SCORED_STATEMENTS``.
     Opens with a summary table (one row per speaker, ordered by score), then one
     section per speaker listing up to ``per_speaker`` statements with their
-    stance and sentiment scores, the most one-sided first.
+    stance and sentiment scores, the most one-sided first.  Every text from the
+    articles, the target and the model names is escaped (``textsafe.markdown_text``):
+    shown by ``display(Markdown(...))`` it runs no script and loads nothing.
     """
     target = title_target(table, target)
-    lines = [f"# Evidence per speaker: stance toward {target}", ""]
+    lines = [f"# Evidence per speaker: stance toward {_cell(target)}", ""]
     models = models_note(table)
     if models:
-        lines += [f"_{models}_", ""]
+        lines += [f"_{_cell(models)}_", ""]
     rows = corpus_table(table).sort_values(["score", "speaker"]).to_dict("records")
     if not rows:
         return "\n".join(lines + ["No speaker statements to score.", ""])

@@ -31,6 +31,7 @@ STYLE = {
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
     "grid.linewidth": 0.6, "axes.axisbelow": True, "legend.frameon": False,
     "svg.hashsalt": "analysis-figures", "svg.fonttype": "path", "figure.dpi": DPI,
+    "text.parse_math": False,  # names and targets are shown as written: "$5 fee" is not mathtext
 }
 
 
