@@ -387,7 +387,8 @@ def _last_run(store):
             and isinstance(last["summary"].get("score_dir"), str)
             and all(isinstance(m, str) for m in last["problems"])):
         return _damaged(path, "not a record of a run")
-    folder = Path(last["summary"]["score_dir"])
+    folder = store / "scores" / Path(last["summary"]["score_dir"]).name  # the store may have moved
+    last["summary"]["score_dir"] = str(folder)
     if _meta(folder / "meta.json") is None:
         return None
     for table in [store / name for name in TABLES] + [folder / name for name in SCORE_TABLES]:
