@@ -71,7 +71,7 @@ def store_lock(store):
     Raises StoreBusy at once when another run holds it, OSError (a read-only or full disk,
     ``store`` a file) when it cannot be created.
     """
-    from filelock import FileLock, Timeout
+    from filelock import FileLock, Timeout  # installed with torch and huggingface-hub, which require it
 
     store = Path(store)
     store.mkdir(parents=True, exist_ok=True)

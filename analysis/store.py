@@ -367,6 +367,7 @@ COLUMNS = {"articles.parquet": schemas.ARTICLES, "statements.parquet": schemas.S
 
 
 def _damaged(path, reason):
+    """Report the store file at ``path`` as damaged (``reason``); returns None (nothing to serve)."""
     warnings.warn(f"store file {path} is damaged ({reason}); the next run writes it again", RuntimeWarning,
                   stacklevel=3)
 
