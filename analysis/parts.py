@@ -14,11 +14,13 @@ table and part read is checked against its columns; a corpus table carries in it
 metadata the id of the corpus it was computed from, so tables of two runs are never served
 together.
 """
+import json
 import re
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import schemas
 from .io import atomic_path
 from .keys import digest
 
@@ -131,6 +133,33 @@ def table_corpus(path) -> str:
     import pyarrow.parquet as pq
 
     return (pq.read_schema(path).metadata or {}).get(CORPUS_FIELD, b"").decode()
+
+
+# -- records ---------------------------------------------------------------------------------------
+# The columns each corpus table must have, by file name.
+COLUMNS = {"articles.parquet": schemas.ARTICLES, "statements.parquet": schemas.STATEMENTS,
+           "speakers.parquet": schemas.SPEAKERS, "scored.parquet": schemas.SCORED_STATEMENTS,
+           "speaker_stance.parquet": schemas.SPEAKER_STANCE}
+
+
+def damaged(path, reason):
+    """Report the store file at ``path`` as damaged (``reason``); returns None (nothing to serve)."""
+    warnings.warn(f"store file {path} is damaged ({reason}); the next run writes it again", RuntimeWarning,
+                  stacklevel=3)
+
+
+def read_meta(path):
+    """A score folder's meta.json (a dict naming its ``target``), or None when missing or damaged
+    (reported)."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        return damaged(path, exc)
+    if not (isinstance(meta, dict) and isinstance(meta.get("target"), str)):
+        return damaged(path, "not a record of a score folder")
+    return meta
 
 
 # -- partitioned datasets -------------------------------------------------------------------

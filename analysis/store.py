@@ -55,12 +55,15 @@ from . import paths, schemas
 from .io import describe_os_error, read_parquet_table, write_text
 from .keys import EXTRACTION_CODE, code_version, digest
 from .parts import (
+    COLUMNS,
     SCORE_TABLES,
     TABLES,
     Dataset,
     clean_leftovers,
     corpus_id,
+    damaged,
     part_schemas,
+    read_meta,
     store_lock,
     table_corpus,
     table_problem,
@@ -360,18 +363,6 @@ def _finish(store, folder, scored, articles, record, summary, meta):
     write_text(json.dumps({**record, "summary": done}, indent=1), store / "last_run.json")
 
 
-# The columns each corpus table must have, by file name.
-COLUMNS = {"articles.parquet": schemas.ARTICLES, "statements.parquet": schemas.STATEMENTS,
-           "speakers.parquet": schemas.SPEAKERS, "scored.parquet": schemas.SCORED_STATEMENTS,
-           "speaker_stance.parquet": schemas.SPEAKER_STANCE}
-
-
-def _damaged(path, reason):
-    """Report the store file at ``path`` as damaged (``reason``); returns None (nothing to serve)."""
-    warnings.warn(f"store file {path} is damaged ({reason}); the next run writes it again", RuntimeWarning,
-                  stacklevel=3)
-
-
 def _last_run(store):
     """The latest run's record (last_run.json) when it, its score folder's meta.json and the five
     tables it wrote are sound and of that run, else None (the run then writes them again from its
@@ -382,35 +373,21 @@ def _last_run(store):
     except FileNotFoundError:
         return None
     except ValueError as exc:
-        return _damaged(path, exc)
+        return damaged(path, exc)
     shape = {"signature": str, "corpus": str, "problems": list, "summary": dict}
     if not (isinstance(last, dict) and all(isinstance(last.get(k), t) for k, t in shape.items())
             and isinstance(last["summary"].get("score_dir"), str)
             and all(isinstance(m, str) for m in last["problems"])):
-        return _damaged(path, "not a record of a run")
+        return damaged(path, "not a record of a run")
     folder = store / "scores" / Path(last["summary"]["score_dir"]).name  # the store may have moved
     last["summary"]["score_dir"] = str(folder)
-    if _meta(folder / "meta.json") is None:
+    if read_meta(folder / "meta.json") is None:
         return None
     for table in [store / name for name in TABLES] + [folder / name for name in SCORE_TABLES]:
         problem = table_problem(table, COLUMNS[table.name], last["corpus"])
         if problem:
-            return _damaged(table, problem) if problem.startswith("damaged") else None
+            return damaged(table, problem) if problem.startswith("damaged") else None
     return last
-
-
-def _meta(path):
-    """A score folder's meta.json (a dict naming its ``target``), or None when missing or damaged
-    (reported)."""
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except ValueError as exc:
-        return _damaged(path, exc)
-    if not (isinstance(meta, dict) and isinstance(meta.get("target"), str)):
-        return _damaged(path, "not a record of a score folder")
-    return meta
 
 
 # -- reading a store ------------------------------------------------------------------------------
@@ -429,20 +406,21 @@ def read_tables(store, target: str) -> dict:
             raise FileNotFoundError(f"{store / name} is {problem}: {again}")
     corpora = {table_corpus(store / name) for name in TABLES}
     if len(corpora) != 1 or "" in corpora:
-        raise FileNotFoundError(f"{store} holds tables of different runs (one was interrupted): {again}")
+        raise FileNotFoundError(f"{store} holds tables of different runs (one was interrupted, or an older "
+                                f"version wrote them): {again}")
     corpus = corpora.pop()
     found = []  # (score folder, why it cannot be served or None)
     for meta in sorted((store / "scores").glob("*/meta.json")):
-        if (_meta(meta) or {}).get("target") == target:
-            why = [f"{meta.parent / n} is {p}" for n in SCORE_TABLES
-                   if (p := table_problem(meta.parent / n, COLUMNS[n], corpus))]
+        if (read_meta(meta) or {}).get("target") == target:
+            why = [f"{meta.parent / n} is {'from an earlier corpus' if p == 'from another run' else p}"
+                   for n in SCORE_TABLES if (p := table_problem(meta.parent / n, COLUMNS[n], corpus))]
             found.append((meta.parent, why[0] if why else None))
     fresh = [folder for folder, why in found if why is None]
+    if not found:
+        raise FileNotFoundError(f"{store} holds no scores for the target {target!r}")
     if not fresh:
-        stale = next((why for _, why in found), None)
-        raise FileNotFoundError(f"{store} holds no scores for the target {target!r} from its latest run"
-                                + (f" ({stale.replace('from another run', 'from an earlier corpus')}): {again}"
-                                   if stale else ""))
+        raise FileNotFoundError(f"{store} holds no scores for the target {target!r} from its latest run "
+                                f"({found[0][1]}): {again}")
     latest = max(fresh, key=lambda f: (f / "scored.parquet").stat().st_mtime_ns)
     tables = {}
     for path in [store / name for name in TABLES] + [latest / name for name in SCORE_TABLES]:
