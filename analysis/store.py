@@ -335,6 +335,9 @@ def _run(articles, target, store, models, precision, scheduler, n_workers, parti
     if art.empty:
         return summary
     corpus = corpus_id(art["article_key"])
+    if paths.cache_dir().exists() and not paths.cache_dir().is_dir():  # the workers' warnings are not shown
+        warnings.warn(f"score cache folder {paths.cache_dir()} is a file; scores are not cached", RuntimeWarning,
+                      stacklevel=2)
     with Executor(scheduler, n_workers) as executor:
         statements, speakers, summary["extracted"] = _collect(problems, extract_phase, art, store, partition_size,
                                                               executor, progress)

@@ -173,3 +173,12 @@ def test_a_full_or_read_only_disk_is_said_as_such_and_the_store_kept(tmp_path, m
     assert len(errors) == 1 and errors[0].startswith("error: ") and words in errors[0], errors
     assert "corrupt" not in errors[0] and str(tmp_path / "in") not in errors[0]  # nor damage nor the input blamed
     assert {p: p.read_bytes() for p in where.rglob("*") if p.is_file() and p.name != ".lock"} == before
+
+
+def test_a_score_cache_folder_that_is_a_file_is_named_and_the_run_goes_on(tmp_path, monkeypatch):
+    (tmp_path / "cache-file").write_text("not a folder")
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache-file"))
+    with pytest.warns(RuntimeWarning, match=f"score cache folder {tmp_path / 'cache-file'} is a file; scores are "
+                                            "not cached"):
+        summary = run(corpus(tmp_path / "in", "a.txt"), tmp_path / "store")
+    assert summary["scored"] > 0 and (tmp_path / "cache-file").read_text() == "not a folder"
