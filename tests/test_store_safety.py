@@ -101,6 +101,7 @@ def test_clean_up_deletes_only_the_stores_own_files(tmp_path):
 def test_a_garbage_table_is_named_then_written_again_not_served_nor_called_up_to_date(tmp_path):
     articles, where = corpus(tmp_path / "in", "a.txt", "b.txt"), tmp_path / "store"
     run(articles, where)
+    assert run(articles, where)["up_to_date"]
     (where / "statements.parquet").write_bytes(b"garbage" * 100)
     with pytest.raises(FileNotFoundError, match=r"statements.parquet is damaged .*run .* again"):
         read_tables(where, TARGET)
@@ -108,6 +109,7 @@ def test_a_garbage_table_is_named_then_written_again_not_served_nor_called_up_to
         again = run(articles, where)
     assert not again["up_to_date"] and again["extracted"] == 0  # written again from the parts
     assert len(read_tables(where, TARGET)["statements"]) == again["statements"] > 0
+    assert run(articles, where)["up_to_date"]
 
 
 def test_a_score_part_with_wrong_columns_is_computed_again_never_served(tmp_path):
