@@ -87,3 +87,19 @@ def read_parquet_table(path: Path):
         if len(df) and all(hasattr(v, "tolist") for v in df[col]):
             df[col] = [v.tolist() for v in df[col]]
     return df
+
+
+# What a failed write or open means, said as what it is (never "corrupt", never the input's fault).
+OS_REASONS = {"ENOSPC": "disk full (no space left on device)", "EDQUOT": "disk quota exceeded",
+              "EROFS": "read-only file system", "EACCES": "permission denied", "EPERM": "permission denied",
+              "EEXIST": "a file is in the way of a folder", "ENOTDIR": "a file is in the way of a folder",
+              "EISDIR": "is a folder"}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``exc`` as one line: the path it concerns and the reason ("disk full", "read-only file
+    system", "permission denied", ...; else the system's own words)."""
+    import errno
+
+    reason = OS_REASONS.get(errno.errorcode.get(exc.errno, ""), exc.strerror or str(exc))
+    return f"{exc.filename}: {reason}" if exc.filename else reason

@@ -22,11 +22,11 @@ Like a Hugging Face pipeline, a :class:`Scorer` keeps preprocess (tokenise
 length-sorted batches), forward (the model under ``torch.inference_mode``) and
 postprocess (temperature softmax) apart.  Scores are cached in SQLite
 (``.cache/scores.sqlite``) keyed by model fingerprint, task, target and text, and
-committed batch by batch, so re-runs and interrupted runs only score what is new.
+committed batch by batch, so re-runs and interrupted runs only score what is new
+(``analysis.scorecache``: rebuilt only when damaged; a full or read-only disk is reported).
 """
 import hashlib
 import os
-import sqlite3
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +40,7 @@ from .classifier import ADAPTERS_DIR, hash_files, with_context
 from .device import fast_bf16, resolve_precision  # noqa: F401 (public: they were defined here)
 from .metrics import softmax
 from .paths import CACHE_DIR
+from .scorecache import ScoreCache
 from .vocab import LABELS, PROB_COLUMNS
 
 # One hypothesis per label for NLI models; {target} is filled in for stance.
@@ -204,94 +205,6 @@ class Scorer:
     def postprocess(self, logits):
         """Calibrated probabilities: softmax of logits / temperature."""
         return softmax(logits, self.temperature)
-
-
-class ScoreCache:
-    """SQLite store of probabilities keyed by (model fingerprint, task, target, text hash).
-
-    A damaged file (``PRAGMA quick_check`` fails on opening, or any sqlite error
-    while reading or writing) is reported and rebuilt empty; scoring carries on.
-    Several processes (Dask workers) may share one file: writers wait for each other
-    (write-ahead log, ``TIMEOUT`` seconds), and a database still locked after that is
-    not damage: the read counts as a miss, the write is skipped with a warning.
-    """
-
-    TIMEOUT = 120
-    SCHEMA = ("CREATE TABLE IF NOT EXISTS scores (model TEXT, task TEXT, target TEXT, text_hash TEXT, "
-              "p0 REAL, p1 REAL, p2 REAL, PRIMARY KEY (model, task, target, text_hash))")
-
-    def __init__(self, path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = None
-        try:
-            self._open()
-        except sqlite3.DatabaseError as exc:
-            if not _locked(exc):
-                self._rebuild(exc)
-            else:  # another process holds it: score without the cache this time
-                warnings.warn(f"score cache {self.path} stayed locked by another process; not used", RuntimeWarning)
-                self.db = sqlite3.connect(":memory:")
-                self.db.execute(self.SCHEMA)
-
-    def _open(self):
-        self.db = sqlite3.connect(self.path, timeout=self.TIMEOUT)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(self.SCHEMA)
-        problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
-        if problems != ["ok"]:
-            raise sqlite3.DatabaseError(f"quick_check: {problems[0]}")
-
-    def _rebuild(self, exc):
-        warnings.warn(f"score cache {self.path} is corrupt ({exc}); rebuilding it", RuntimeWarning)
-        if self.db is not None:
-            self.db.close()
-        self.path.unlink(missing_ok=True)
-        self._open()
-
-    @staticmethod
-    def key(text):
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-    def get(self, model, task, target, hashes):
-        """{text_hash: (p0, p1, p2)} for the hashes already scored ({} after a rebuild)."""
-        found = {}
-        hashes = list(set(hashes))
-        try:
-            for i in range(0, len(hashes), 500):
-                chunk = hashes[i:i + 500]
-                rows = self.db.execute(
-                    f"SELECT text_hash, p0, p1, p2 FROM scores WHERE model=? AND task=? AND target=? "
-                    f"AND text_hash IN ({','.join('?' * len(chunk))})", [model, task, target, *chunk])
-                found.update({h: p for h, *p in rows})
-        except sqlite3.DatabaseError as exc:
-            if not _locked(exc):
-                self._rebuild(exc)
-            return {}
-        return found
-
-    def put(self, model, task, rows):
-        """Store [(target, text_hash, probs)] and commit, so an interrupted run keeps them."""
-        rows = [(model, task, t, h, *map(float, p)) for t, h, p in rows]
-        try:
-            self._insert(rows)
-        except sqlite3.DatabaseError as exc:
-            if _locked(exc):
-                self.db.rollback()
-                warnings.warn(f"score cache {self.path} stayed locked by another process for {self.TIMEOUT} s; "
-                              f"{len(rows)} scores not cached", RuntimeWarning)
-                return
-            self._rebuild(exc)
-            self._insert(rows)
-
-    def _insert(self, rows):
-        self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        self.db.commit()
-
-
-def _locked(exc) -> bool:
-    """Whether a sqlite error means another process holds the lock (not a damaged file)."""
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
 
 _SCORERS = {}  # (task, model as str or None, precision, device) -> Scorer

@@ -28,7 +28,10 @@ latest one the run stops at once: no spaCy, no torch.
 
 Resumable.  Each part is written atomically (``io.atomic_path``) as soon as its
 partition is done; a killed run keeps the finished parts and the next run computes
-only the rest.  Only one run may write to a store at a time.
+only the rest.  One run writes to a store at a time: a second one refuses at once
+(``parts.store_lock``).  The store touches only its own files (``analysis.parts``): a part or
+table that is damaged, has other columns or comes from another run is never served (parts are
+computed again, tables written again; ``read_tables`` names what to re-run).
 
 Work.  Parsing and the corpus-wide steps (names unified across articles as
 ``statements.corpus_tables`` does, ``speakers.speaker_stance``) run in this process;
@@ -50,8 +53,23 @@ import pandas as pd
 
 from . import paths, schemas
 from .device import add_device_argument
-from .io import atomic_path, read_parquet_table, write_table, write_text
+from .io import describe_os_error, read_parquet_table, write_text
 from .keys import EXTRACTION_CODE, code_version, digest
+from .parts import (
+    COLUMNS,
+    SCORE_TABLES,
+    TABLES,
+    Dataset,
+    clean_leftovers,
+    corpus_id,
+    damaged,
+    part_schemas,
+    read_meta,
+    store_lock,
+    table_corpus,
+    table_problem,
+    write_corpus_table,
+)
 from .vocab import PRECISION_CHOICES
 
 DEFAULT_PARTITION = 200
@@ -73,100 +91,6 @@ def article_key(row, version) -> str:
     date = "" if pd.isna(row["date"]) else pd.Timestamp(row["date"]).isoformat()
     return digest(version, row["article_id"], row["source"], date, row["title"], row["url"], row["text"],
                   json.dumps(list(row["headings"]), ensure_ascii=False))
-
-
-# -- partitioned datasets -------------------------------------------------------------------
-class Dataset:
-    """A folder of ``part-<key>.parquet`` files, each holding rows keyed by ``key``.
-
-    Parts are written atomically and never changed; a row's key appears in one part
-    (the run computes only keys that no part holds).
-    """
-
-    def __init__(self, folder, key):
-        self.folder, self.key = Path(folder), key
-        self._keys = None
-
-    def parts(self):
-        """{part path: set of keys}; an unreadable part is reported and deleted (recomputed)."""
-        import pyarrow.parquet as pq
-
-        if self._keys is None:
-            self._keys = {}
-            for path in sorted(self.folder.glob("part-*.parquet")):
-                try:
-                    self._keys[path] = set(pq.read_table(path, columns=[self.key]).column(0).to_pylist())
-                except Exception as exc:  # noqa: BLE001 - any damage means: compute again
-                    warnings.warn(f"store part {path} unreadable ({type(exc).__name__}); recomputing it",
-                                  RuntimeWarning, stacklevel=2)
-                    path.unlink()
-        return self._keys
-
-    def missing(self, keys):
-        """The keys of ``keys`` (in their order, once each) that no part holds."""
-        done = set().union(*self.parts().values())
-        return list(dict.fromkeys(k for k in keys if k not in done))
-
-    def write(self, rows, schema):
-        """Write ``rows`` (dicts with ``schema``'s fields) as a new part; returns its path."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        keys = [r[self.key] for r in rows]
-        path = self.folder / f"part-{digest(*keys)}.parquet"
-        with atomic_path(path) as tmp:
-            pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp)
-        self.parts()[path] = set(keys)
-        return path
-
-    def read(self, keys):
-        """{key: row dict} for ``keys``, read from the parts that hold any of them; parts
-        holding none of them are deleted (rows of inputs no longer there)."""
-        import pyarrow.parquet as pq
-
-        wanted, rows = set(keys), {}
-        for path, held in list(self.parts().items()):
-            if not held & wanted:
-                path.unlink(missing_ok=True)
-                del self._keys[path]
-                continue
-            for row in pq.read_table(path).to_pylist():
-                if row[self.key] in wanted:
-                    rows.setdefault(row[self.key], row)
-        return rows
-
-
-def clean_leftovers(folder):
-    """Delete the temporary files a killed run left half-written (``atomic_path``'s ``.*.part``)."""
-    for path in Path(folder).rglob(".*.part"):
-        path.unlink(missing_ok=True)
-
-
-# -- Parquet schemas of the parts --------------------------------------------------------------
-def part_schemas():
-    """{dataset: pyarrow schema} of the parts (columns documented in ``schemas.STORE_*``)."""
-    import pyarrow as pa
-
-    strings = pa.list_(pa.string())
-    article = pa.struct([(f, pa.string()) for f in ("article_id", "source", "date", "title", "url", "text")]
-                        + [("headings", strings), ("encoding", pa.string())])
-    entity = pa.struct([(f, pa.string()) for f in ("name", "kind", "role", "organization", "country")]
-                       + [("aliases", strings)])
-    statement = pa.struct([(f, pa.string()) for f in ("kind", "cue", "reported_by", "text", "context")]
-                          + [(f, pa.int64()) for f in ("start", "end", "sentence_index", "entity")]
-                          + [("confidence", pa.float64())])
-    probs = [(c, pa.float64()) for c in ("p_favor", "p_against", "p_neutral")]
-    sent = [(c, pa.float64()) for c in ("p_negative", "p_sentiment_neutral", "p_positive")]
-    return {
-        "files": pa.schema([("file_key", pa.string()), ("path", pa.string()), ("articles", pa.list_(article)),
-                            ("problems", strings), ("skipped", pa.int64())]),
-        "extracted": pa.schema([("article_key", pa.string()), ("article_id", pa.string()),
-                                ("entities", pa.list_(entity)), ("statements", pa.list_(statement)),
-                                ("problems", strings)]),
-        "scores": pa.schema([("text_key", pa.string()), *probs, ("stance", pa.string()),
-                             ("stance_model", pa.string()), *sent, ("sentiment", pa.string()),
-                             ("sentiment_model", pa.string())]),
-    }
 
 
 # -- the work of one partition (runs on a worker) -------------------------------------------------
@@ -254,12 +178,12 @@ def load_phase(files, keys, store, size, progress=None) -> pd.DataFrame:
     stored as parts of ``files/``, the others read back; problems reported in file order."""
     from .corpus import combine
 
-    dataset = Dataset(store / "files", "file_key")
+    dataset = Dataset(store / "files", "file_key", part_schemas()["files"])
     todo = set(dataset.missing(keys))
     new = [(f, k) for f, k in zip(files, keys) if k in todo]
     with _bar(len(new), "parsing", "file", progress) as bar:
         for chunk in _chunks(new, size):
-            dataset.write([{"file_key": k, **parse_file(f)} for f, k in chunk], part_schemas()["files"])
+            dataset.write([{"file_key": k, **parse_file(f)} for f, k in chunk])
             bar.update(len(chunk))
     rows, stats = dataset.read(keys), {"skipped": 0}
 
@@ -280,13 +204,13 @@ def extract_phase(articles, store, size, executor, progress=None):
     """ARTICLES (with ``article_key``) -> (STATEMENTS, SPEAKERS, number of articles extracted now)."""
     from .statements import corpus_tables
 
-    dataset = Dataset(store / "extracted", "article_key")
+    dataset = Dataset(store / "extracted", "article_key", part_schemas()["extracted"])
     todo = set(dataset.missing(articles["article_key"]))
     new = articles.loc[articles["article_key"].isin(todo), ["article_key", "article_id", "source", "text"]]
     parts = [(new.iloc[i:i + size],) for i in range(0, len(new), size)]
     with _bar(len(new), f"extracting ({len(parts)} partitions)", "article", progress) as bar:
         for _, rows in executor.run(extract_partition, parts):
-            dataset.write(rows, part_schemas()["extracted"])
+            dataset.write(rows)
             bar.update(len(rows))
     rows = dataset.read(articles["article_key"])
     records = [rows[k] for k in articles["article_key"]]
@@ -315,7 +239,7 @@ def score_phase(statements, target, folder, models, precision, size, executor, p
     scored in partitions and stored as parts of ``folder``."""
     from .scoring import get_scorer, stance_inputs
 
-    dataset = Dataset(folder, "text_key")
+    dataset = Dataset(folder, "text_key", part_schemas()["scores"])
     units = list(zip(stance_inputs(statements, get_scorer("stance", models[0], precision, device).speaker),
                      statements["text"]))
     keys = {u: score_key(*u) for u in dict.fromkeys(units)}
@@ -324,7 +248,7 @@ def score_phase(statements, target, folder, models, precision, size, executor, p
     parts = [(chunk, target, *models, precision, device) for chunk in _chunks(new, size * TEXTS_PER_ARTICLE)]
     with _bar(len(new), f"scoring ({len(parts)} partitions)", "text", progress) as bar:
         for _, rows in executor.run(score_partition, parts):
-            dataset.write(rows, part_schemas()["scores"])
+            dataset.write(rows)
             bar.update(len(rows))
     rows = dataset.read(keys.values())
     scores = pd.DataFrame([rows[keys[u]] for u in units], index=statements.index, columns=[*schemas.SCORED_STATEMENTS])
@@ -385,16 +309,26 @@ def run_store(articles, target: str, store, *, model=None, sentiment_model=None,
     on a terminal).  Returns a summary dict: ``articles``, ``statements``, ``speakers``,
     ``extracted`` and ``scored`` (articles extracted and texts scored by this run),
     ``score_dir`` and ``up_to_date`` (True when the run found nothing to do).
+    Raises ``parts.StoreBusy`` (a ValueError) when another run holds the store, OSError when
+    the store cannot be written (a full or read-only disk, a file in the way).
     """
+    store = Path(store)
+    with store_lock(store):
+        clean_leftovers(store)
+        return _run(articles, target, store, (model, sentiment_model), precision, device, scheduler, n_workers,
+                    partition_size, progress)
+
+
+def _run(articles, target, store, models, precision, device, scheduler, n_workers, partition_size, progress):
+    """``run_store``'s work, with the store's lock held."""
     from .cluster import Executor
     from .corpus import expand
 
-    store, problems = Path(store), []
-    clean_leftovers(store)
+    problems = []
     files = _collect(problems, expand, [articles] if isinstance(articles, (str, Path)) else list(articles))
     version = code_version(EXTRACTION_CODE)
     keys = [file_key(f, version) for f in files]
-    signature = run_signature(keys, target, model, sentiment_model, precision, device)
+    signature = run_signature(keys, target, *models, precision, device)
     last = _last_run(store)
     if last and last["signature"] == signature:
         for message in last["problems"]:
@@ -405,65 +339,103 @@ def run_store(articles, target: str, store, *, model=None, sentiment_model=None,
                "score_dir": "", "up_to_date": False}
     if art.empty:
         return summary
+    corpus = corpus_id(art["article_key"])
+    if paths.cache_dir().exists() and not paths.cache_dir().is_dir():  # the workers' warnings are not shown
+        warnings.warn(f"score cache folder {paths.cache_dir()} is a file; scores are not cached", RuntimeWarning,
+                      stacklevel=2)
     with Executor(scheduler, n_workers) as executor:
         statements, speakers, summary["extracted"] = _collect(problems, extract_phase, art, store, partition_size,
                                                               executor, progress)
-        write_table(art.drop(columns="article_key"), store / "articles.parquet")
-        write_table(statements, store / "statements.parquet")
-        write_table(speakers, store / "speakers.parquet")
-        folder, precision, device = score_folder(store, target, model, sentiment_model, precision, device)
+        for name, df in zip(TABLES, (art.drop(columns="article_key"), statements, speakers)):
+            write_corpus_table(df, store / name, corpus)
+        folder, precision, device = score_folder(store, target, *models, precision, device)
         scored, summary["scored"] = _collect(problems, score_phase, statements, target, folder,
-                                             (model, sentiment_model), precision, partition_size, executor, progress,
-                                             device)
-    _finish(store, folder, scored, art, signature, problems, summary,
-            {"target": target, "model": model, "sentiment_model": sentiment_model, "precision": precision})
+                                             models, precision, partition_size, executor, progress, device)
+    _finish(store, folder, scored, art, {"signature": signature, "corpus": corpus, "problems": problems},
+            summary, {"target": target, "model": models[0], "sentiment_model": models[1], "precision": precision})
     summary.update(statements=len(statements), speakers=statements["speaker"].nunique(), score_dir=str(folder))
     return summary
 
 
-def _finish(store, folder, scored, articles, signature, problems, summary, meta):
-    """Write the scored statements, the speaker table, the folder's meta.json and last_run.json."""
+def _finish(store, folder, scored, articles, record, summary, meta):
+    """Write the scored statements, the speaker table, the folder's meta.json and last_run.json
+    (``record``: the run's signature, corpus id and problems)."""
     from .speakers import speaker_stance
 
-    write_table(scored, folder / "scored.parquet")
-    write_table(speaker_stance(scored, articles), folder / "speaker_stance.parquet")
+    for name, df in zip(SCORE_TABLES, (scored, speaker_stance(scored, articles))):
+        write_corpus_table(df, folder / name, record["corpus"])
     write_text(json.dumps({k: None if v is None else str(v) for k, v in meta.items()}, indent=1),
                folder / "meta.json")
     done = {**summary, "statements": len(scored), "speakers": int(scored["speaker"].nunique()),
             "score_dir": str(folder)}
-    write_text(json.dumps({"signature": signature, "problems": problems, "summary": done}, indent=1),
-               store / "last_run.json")
+    write_text(json.dumps({**record, "summary": done}, indent=1), store / "last_run.json")
 
 
 def _last_run(store):
-    """The latest run's record (last_run.json) when its tables are all there, else None."""
+    """The latest run's record (last_run.json) when it, its score folder's meta.json and the five
+    tables it wrote are sound and of that run, else None (the run then writes them again from its
+    parts; a damaged file is reported)."""
+    path = store / "last_run.json"
     try:
-        last = json.loads((store / "last_run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        last = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return None
-    needed = [store / f"{t}.parquet" for t in ("articles", "statements", "speakers")]
-    needed += [Path(last["summary"]["score_dir"]) / f"{t}.parquet" for t in ("scored", "speaker_stance")]
-    return last if all(p.is_file() for p in needed) else None
+    except ValueError as exc:
+        return damaged(path, exc)
+    shape = {"signature": str, "corpus": str, "problems": list, "summary": dict}
+    if not (isinstance(last, dict) and all(isinstance(last.get(k), t) for k, t in shape.items())
+            and isinstance(last["summary"].get("score_dir"), str)
+            and all(isinstance(m, str) for m in last["problems"])):
+        return damaged(path, "not a record of a run")
+    folder = store / "scores" / Path(last["summary"]["score_dir"]).name  # the store may have moved
+    last["summary"]["score_dir"] = str(folder)
+    if read_meta(folder / "meta.json") is None:
+        return None
+    for table in [store / name for name in TABLES] + [folder / name for name in SCORE_TABLES]:
+        problem = table_problem(table, COLUMNS[table.name], last["corpus"])
+        if problem:
+            return damaged(table, problem) if problem.startswith("damaged") else None
+    return last
 
 
 # -- reading a store ------------------------------------------------------------------------------
 def read_tables(store, target: str) -> dict:
     """The tables of a store for ``target``: {"articles", "statements", "speakers", "scored",
     "speaker_stance": DataFrame}; "scored" and "speaker_stance" come from the latest score
-    folder written for ``target`` (any models).  Raises FileNotFoundError naming what is missing."""
-
+    folder written for ``target`` (any models) from the same corpus as the other tables: tables of
+    two runs are never mixed.  Raises FileNotFoundError naming what is missing, damaged or out of date."""
     store = Path(store)
-    tables = {name: read_parquet_table(store / f"{name}.parquet") for name in ("articles", "statements", "speakers")}
-    if any(df is None for df in tables.values()):
+    again = f"run python -m analysis run --store {store} --target {target!r} again"
+    problems = {name: table_problem(store / name, COLUMNS[name]) for name in TABLES}
+    if all(p == "missing" for p in problems.values()):
         raise FileNotFoundError(f"{store} holds no complete run: run python -m analysis run --store {store} first")
-    folders = [m.parent for m in (store / "scores").glob("*/meta.json")
-               if json.loads(m.read_text(encoding="utf-8"))["target"] == target
-               and (m.parent / "speaker_stance.parquet").is_file()]
-    if not folders:
+    for name, problem in problems.items():
+        if problem:
+            raise FileNotFoundError(f"{store / name} is {problem}: {again}")
+    corpora = {table_corpus(store / name) for name in TABLES}
+    if len(corpora) != 1 or "" in corpora:
+        raise FileNotFoundError(f"{store} holds tables of different runs (one was interrupted, or an older "
+                                f"version wrote them): {again}")
+    corpus = corpora.pop()
+    found = []  # (score folder, why it cannot be served or None)
+    for meta in sorted((store / "scores").glob("*/meta.json")):
+        if (read_meta(meta) or {}).get("target") == target:
+            why = [f"{meta.parent / n} is {'from an earlier corpus' if p == 'from another run' else p}"
+                   for n in SCORE_TABLES if (p := table_problem(meta.parent / n, COLUMNS[n], corpus))]
+            found.append((meta.parent, why[0] if why else None))
+    fresh = [folder for folder, why in found if why is None]
+    if not found:
         raise FileNotFoundError(f"{store} holds no scores for the target {target!r}")
-    latest = max(folders, key=lambda f: (f / "scored.parquet").stat().st_mtime_ns)
-    return {**tables, "scored": read_parquet_table(latest / "scored.parquet"),
-            "speaker_stance": read_parquet_table(latest / "speaker_stance.parquet")}
+    if not fresh:
+        raise FileNotFoundError(f"{store} holds no scores for the target {target!r} from its latest run "
+                                f"({found[0][1]}): {again}")
+    latest = max(fresh, key=lambda f: (f / "scored.parquet").stat().st_mtime_ns)
+    tables = {}
+    for path in [store / name for name in TABLES] + [latest / name for name in SCORE_TABLES]:
+        tables[path.stem] = read_parquet_table(path)
+        if tables[path.stem] is None:  # its footer was sound, its data is not
+            raise FileNotFoundError(f"{path} is damaged: {again}")
+    return tables
 
 
 # -- command line ---------------------------------------------------------------------------------
@@ -497,8 +469,11 @@ def run_cli(name, args):
         summary = run_store(args.articles, args.target, args.store, model=args.model,
                             sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
                             scheduler=args.scheduler, n_workers=args.workers, partition_size=args.partition_size)
-    except ValueError as exc:
+    except ValueError as exc:  # another run holds the store, or bad options
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the store cannot be written: said as what it is (disk full, read-only, ...)
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
         return 2
     if not summary["statements"]:  # nothing usable: no article loaded, or no statement found in them
         what = "statement was found in the articles" if summary["articles"] else "article could be loaded"

@@ -10,11 +10,11 @@ LAYERS = [
                     "textsafe", "outputs"}),
     ("corpus", {"corpus"}),
     ("statements", {"attribution", "statements", "evaluate"}),
-    ("model", {"runtime", "classifier", "scoring"}),
+    ("model", {"runtime", "classifier", "scorecache", "scoring"}),
     ("speakers", {"speakers"}),
     ("figures", {"figures"}),
     ("training", {"recipes", "card", "train", "soup", "labels", "adapt", "widgets"}),
-    ("pipeline", {"stages", "store", "cluster", "build", "jupyter"}),
+    ("pipeline", {"stages", "parts", "store", "cluster", "build", "jupyter"}),
     ("interface", {"__main__", "__init__"}),
 ]
 LAYER = {top: i for i, (_, tops) in enumerate(LAYERS) for top in tops}

@@ -208,7 +208,7 @@ def test_damaged_cache_page_is_caught_by_quick_check(tmp_path):
 
 
 class _FailingDb:
-    """Stands in for a connection whose file went bad after opening."""
+    """Stands in for a connection that fails in use, whatever the state of the file."""
 
     def execute(self, *args):
         import sqlite3
@@ -217,23 +217,27 @@ class _FailingDb:
 
     executemany = execute
 
+    def rollback(self):
+        pass
+
     def close(self):
         pass
 
 
-def test_sqlite_error_in_use_rebuilds_cache(tmp_path):
+def test_sqlite_error_in_use_rebuilds_the_cache_only_when_quick_check_finds_damage(tmp_path):
     path = tmp_path / "scores.sqlite"
     cache = scoring.ScoreCache(path)
-    cache.put("m", "stance", [("t", "h1", (0.2, 0.3, 0.5))])
+    hashes = [cache.key(str(i)) for i in range(3000)]
+    cache.put("m", "stance", [("t", h, (0.2, 0.3, 0.5)) for h in hashes])
     cache.db.close()
     cache.db = _FailingDb()
-    with pytest.warns(RuntimeWarning, match="corrupt .database disk image is malformed.; rebuilding"):
-        assert cache.get("m", "stance", "t", ["h1"]) == {}
-    cache.db.close()
-    cache.db = _FailingDb()
-    with pytest.warns(RuntimeWarning, match="rebuilding"):
+    with pytest.warns(RuntimeWarning, match="could not be read .database disk image is malformed.; scoring without"):
+        assert cache.get("m", "stance", "t", hashes[:1]) == {}
+    assert len(scoring.ScoreCache(path).get("m", "stance", "t", hashes)) == 3000  # the file is sound: kept
+    _damage_a_data_page(path)
+    with pytest.warns(RuntimeWarning, match="is corrupt .*; rebuilding it"):
         cache.put("m", "stance", [("t", "h2", (0.1, 0.1, 0.8))])
-    assert cache.get("m", "stance", "t", ["h1", "h2"]) == {"h2": [0.1, 0.1, 0.8]}
+    assert cache.get("m", "stance", "t", [hashes[0], "h2"]) == {"h2": [0.1, 0.1, 0.8]}
 
 
 def test_cache_locked_by_another_process_is_waited_for_then_skipped_not_rebuilt(tmp_path, monkeypatch):

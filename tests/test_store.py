@@ -183,16 +183,16 @@ def test_dask_cluster_run_equals_sync_run(corpus, tmp_path, monkeypatch, dask_cl
 
 
 def test_dataset_parts_are_keyed_read_back_and_pruned(tmp_path):
-    from analysis.store import Dataset, clean_leftovers, part_schemas
+    from analysis.parts import Dataset, clean_leftovers, part_schemas
 
     schema = part_schemas()["files"]
     row = {"path": "a.txt", "articles": [], "problems": ["a.txt: empty file; skipped"], "skipped": 1}
-    ds = Dataset(tmp_path / "files", "file_key")
-    ds.write([{**row, "file_key": "k1"}, {**row, "file_key": "k2"}], schema)
-    ds.write([{**row, "file_key": "k3"}], schema)
-    (tmp_path / "files" / ".part-x.parquet.123.part").write_text("half-written")
+    ds = Dataset(tmp_path / "files", "file_key", schema)
+    ds.write([{**row, "file_key": "k1"}, {**row, "file_key": "k2"}])
+    ds.write([{**row, "file_key": "k3"}])
+    (tmp_path / "files" / f".part-{'0' * 16}.parquet.ab12_xyz.part").write_text("half-written")
     clean_leftovers(tmp_path)
-    fresh = Dataset(tmp_path / "files", "file_key")  # reads the parts from disk
+    fresh = Dataset(tmp_path / "files", "file_key", schema)  # reads the parts from disk
     assert fresh.missing(["k3", "k4", "k1", "k4"]) == ["k4"]
     assert set(fresh.read(["k1", "k2"])) == {"k1", "k2"}
     assert fresh.read(["k1"])["k1"]["problems"] == row["problems"]
