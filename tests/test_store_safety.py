@@ -26,7 +26,7 @@ ARTICLES = {
 }
 
 
-def fake_score_partition(units, target, model=None, sentiment_model=None, precision=None):
+def fake_score_partition(units, target, model=None, sentiment_model=None, precision=None, device=None):
     """STORE_SCORES rows for (stance input, text) pairs without a model: probabilities from the text's hash."""
     rows = []
     for unit in units:
@@ -42,7 +42,7 @@ def fake_score_partition(units, target, model=None, sentiment_model=None, precis
 def no_models(monkeypatch, tmp_path):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(store, "score_partition", fake_score_partition)
-    monkeypatch.setattr(scoring, "get_scorer", lambda task, model=None, precision=None:
+    monkeypatch.setattr(scoring, "get_scorer", lambda task, model=None, precision=None, device=None:
                         SimpleNamespace(fingerprint=f"fake-{task}", speaker=False))
 
 
