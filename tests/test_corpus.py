@@ -1,4 +1,4 @@
-"""Tests of the corpus stage (analysis/corpus.py): formats, encodings, bad inputs,
+"""Tests of the corpus stage (analysis/corpus/): formats, encodings, bad inputs,
 offsets, pull-quotes and the ``articles`` command."""
 import argparse
 import json
@@ -543,15 +543,15 @@ def test_cli_output_folder_is_a_clear_error(tmp_path, command):
 
 
 def test_cli_interrupted_leaves_outputs_unchanged(tmp_path, monkeypatch, capsys):
-    from analysis import corpus
     from analysis.__main__ import main
+    from analysis.corpus import cli
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
     out = tmp_path / "articles.csv"
     out.write_text("old table\n", encoding="utf-8")
-    monkeypatch.setattr(corpus, "load_articles", interrupt)
+    monkeypatch.setattr(cli, "load_articles", interrupt)  # the name the command calls
     assert main(["articles", str(SEED), "-o", str(out)]) == 130
     assert capsys.readouterr().err == "interrupted; outputs unchanged\n"
     assert out.read_text(encoding="utf-8") == "old table\n" and list(tmp_path.iterdir()) == [out]
