@@ -24,7 +24,9 @@ def parse_date(value, where, strict, fmt=None):
 
     ``fmt`` (strptime style) makes parsing exact; without it any ISO-like date is
     read.  Values without a digit ("today", "soon") are malformed, not relative
-    dates.  Time-zone aware values keep their local wall-clock time.
+    dates.  Time-zone aware values keep their local wall-clock time.  A date outside
+    the nanosecond range of ``ARTICLES.date`` (1677-09-21 to 2262-04-11) is NaT with a
+    message: the article keeps its text, its date is unknown.
     """
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
         return pd.NaT
@@ -38,7 +40,11 @@ def parse_date(value, where, strict, fmt=None):
     if pd.isna(stamp):
         report(f"{where}: malformed date {value[:40]!r}; date left unknown", strict)
         return pd.NaT
-    return stamp.tz_localize(None) if stamp.tzinfo else stamp
+    stamp = stamp.tz_localize(None) if stamp.tzinfo else stamp
+    if not pd.Timestamp.min <= stamp <= pd.Timestamp.max:
+        report(f"{where}: date {value[:40]!r} outside the years 1677-2262; date left unknown", strict)
+        return pd.NaT
+    return stamp
 
 
 HEADING_MAX_WORDS = 12

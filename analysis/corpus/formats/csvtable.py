@@ -46,12 +46,14 @@ def _csv_records(text, delimiter):
 
     A record spanning several lines that is not valid strict CSV (a quote left
     open that swallowed the rows after it) yields ``None`` as its fields, and
-    reading starts again on its second line.
+    reading starts again on its second line.  The reader is fed the lines one by
+    one (never a copy of the rest of the text), so a restart costs only the lines
+    it reads again: time linear in the file's size.
     """
     lines = text.split("\n")
     start = 0  # lines[start] is where the current reader began
     while start < len(lines):
-        reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
+        reader = csv.reader(_lines_from(lines, start), delimiter=delimiter)
         done = 0
         for record in reader:
             first, done = start + done + 1, reader.line_num
@@ -63,6 +65,14 @@ def _csv_records(text, delimiter):
             yield first, last, record
         else:
             return
+
+
+def _lines_from(lines, start):
+    """``lines[start:]`` one at a time, each with its line end back (but the last, left out when empty)."""
+    for i in range(start, len(lines) - 1):
+        yield lines[i] + "\n"
+    if start < len(lines) and lines[-1]:
+        yield lines[-1]
 
 
 def _strict_csv(chunk, delimiter):

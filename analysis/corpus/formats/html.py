@@ -14,6 +14,31 @@ def _squash(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _paragraph_strings(soup):
+    """The own strings of each ``<p>`` (those whose nearest ``<p>`` ancestor it is), one list per
+    ``<p>`` in document order.
+
+    One walk down the tree carrying the nearest ``<p>``, so linear in the page's size even when
+    thousands of unclosed ``<p>`` nest one inside the other (asking each ``<p>`` for its strings
+    and each string for its ``<p>`` was quadratic there).  Comments and other special strings
+    are left out.
+    """
+    from bs4 import NavigableString, Tag
+
+    paras, stack = {}, [(soup, None)]
+    while stack:
+        node, para = stack.pop()
+        if type(node) is NavigableString:
+            if para is not None:
+                paras[id(para)].append(node)
+        elif isinstance(node, Tag):
+            if node.name == "p":
+                para = node
+                paras[id(node)] = []
+            stack.extend((child, para) for child in reversed(node.contents))
+    return list(paras.values())
+
+
 def parse_html(text, path, strict):
     """HTML via BeautifulSoup(html.parser) -> article dict.
 
@@ -24,7 +49,7 @@ def parse_html(text, path, strict):
     (which often carries the site name).  Date: the first meta key of
     ``HTML_DATE_META``, else ``<time datetime>``.  URL: canonical link or ``og:url``.
     """
-    from bs4 import BeautifulSoup, NavigableString
+    from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup(HTML_DROP):
@@ -46,9 +71,7 @@ def parse_html(text, path, strict):
     canonical = soup.find("link", rel="canonical", href=True)
     url = canonical["href"] if canonical else meta.get("og:url", "")
     headings = [_squash(h.get_text(" ")) for h in soup(["h2", "h3", "h4", "h5", "h6"])]
-    paras = [_squash("".join(s for s in p.find_all(string=True)
-                             if type(s) is NavigableString and s.find_parent("p") is p))
-             for p in soup("p")]
+    paras = [_squash("".join(strings)) for strings in _paragraph_strings(soup)]
     if not any(paras):
         for tag in soup(["head", "h1", "h2", "h3", "h4", "h5", "h6"]):
             tag.decompose()

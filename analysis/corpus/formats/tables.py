@@ -3,6 +3,7 @@
 ``table_rows(text, path, suffix, strict, stats)`` -> (columns, [(number, record)]) or None;
 ``parse_table(text, path, suffix, strict, stats)`` -> article dicts.
 """
+import sys
 from pathlib import Path
 
 from ..encoding import normalise
@@ -29,14 +30,14 @@ def table_rows(text, path, suffix, strict, stats):
     return columns, rows
 
 
-
 def parse_table(text, path, suffix, strict, stats):
     """CSV/JSONL/JSON text -> article dicts, each with its own ``article_id`` and ``source``.
 
     ``article_id`` is the ``id`` value, else ``<file stem>-<n>``; ``source`` is
     ``<path>#<n>``, ``n`` the row's line (its item number in a JSON array).  The
     ``text`` value goes through the same paragraph and heading rules as a
-    plain-text file.
+    plain-text file.  A table of ``PROGRESS_ROWS`` rows or more shows a progress bar
+    on stderr when stderr is a terminal.
     """
     table = table_rows(text, path, suffix, strict, stats)
     if table is None:
@@ -49,7 +50,7 @@ def parse_table(text, path, suffix, strict, stats):
         skip(stats, f"{path}: no readable rows; file skipped", strict)
         return []
     articles = []
-    for n, r in rows:
+    for n, r in _progress(rows, path):
         where = f"{path}: {'item' if suffix == '.json' else 'line'} {n}"
         value = r.get("text")
         body, headings = split_body(normalise(value)) if isinstance(value, str) else ("", [])
@@ -63,3 +64,15 @@ def parse_table(text, path, suffix, strict, stats):
                          "url": str(r.get("url") or ""), "text": body, "headings": headings})
     return articles
 
+
+
+PROGRESS_ROWS = 1000
+
+
+def _progress(rows, path):
+    """``rows``, through a tqdm bar (stderr, only on a terminal) when there are many."""
+    if len(rows) < PROGRESS_ROWS:
+        return rows
+    from tqdm.auto import tqdm
+
+    return tqdm(rows, desc=f"reading {Path(path).name}", unit="rows", file=sys.stderr, disable=None)
