@@ -171,6 +171,7 @@ def run_cli(name, args):
     import papermill
 
     from .corpus import load_articles
+    from .io import NoArticlesError
 
     if args.store:
         from .store import read_tables
@@ -180,9 +181,12 @@ def run_cli(name, args):
         except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    elif not Path(args.articles).exists() or load_articles([args.articles]).empty:
-        print(f"error: no article could be loaded from {args.articles}", file=sys.stderr)
-        return 2
+    else:
+        try:
+            load_articles([args.articles])  # each bad input has its message
+        except NoArticlesError:
+            print(f"error: no article could be loaded from {args.articles}", file=sys.stderr)
+            return 2
     start = time.perf_counter()
     try:
         build_figures(args.articles, args.target, args.out, model=args.model,

@@ -3,7 +3,7 @@ articles shares (``add_input_arguments``, ``load_cli``, ``to_csv_ready``)."""
 import json
 import sys
 
-from ..io import InputError, write_table
+from ..io import InputError, NoArticlesError, write_table
 from .load import load_articles
 
 
@@ -37,9 +37,12 @@ def load_cli(args):
     except InputError as exc:
         print(f"error: {exc} (--strict: stopped, nothing written)", file=sys.stderr)
         return None
+    except NoArticlesError as exc:  # each skipped input has had its message
+        print(f"loaded 0 articles from {exc.files} files; {exc.skipped} skipped", file=sys.stderr)
+        return None
     print(f"loaded {len(articles)} articles from {articles.attrs['files']} files; "
           f"{articles.attrs['skipped']} skipped", file=sys.stderr)
-    return articles if len(articles) else None
+    return articles
 
 
 def run_cli(name, args):

@@ -6,13 +6,14 @@ repeated articles corpus-wide.
 ``expand(paths, strict=False, stats=None)`` -> files; ``read_table(path, strict=False)`` -> a
 table file's rows (the ``score`` command's input).
 """
+import hashlib
 import os
 from pathlib import Path
 
 import pandas as pd
 
 from .. import schemas
-from ..io import report
+from ..io import NoArticlesError, report
 from .encoding import decode, normalise, note_encoding
 from .formats import READERS, TABLE_SUFFIXES, parse_table, parse_txt, table_rows
 from .formats.common import skip
@@ -124,11 +125,27 @@ def load_articles(paths: str | os.PathLike | list[str | os.PathLike], *, strict:
     or repaired; the first of two articles with the same text (ignoring case and
     whitespace) is kept.  ``strict=True`` raises ``InputError`` at the first bad
     input.  ``df.attrs`` holds ``files`` (files read) and ``skipped`` (inputs
-    skipped) for the CLI summary.
+    skipped) for the CLI summary.  Raises ``NoArticlesError`` when no article loaded
+    (an empty list, or every input skipped): a library call never returns 0 rows silently.
     """
     stats = {"skipped": 0}
     files = expand(paths, strict, stats)
-    return combine((read_file(path, strict, stats) for path in files), len(files), stats, strict)
+    articles = combine((read_file(path, strict, stats) for path in files), len(files), stats, strict)
+    if articles.empty:
+        raise NoArticlesError(_nothing_loaded(paths, stats["skipped"]), files=len(files),
+                              skipped=stats["skipped"])
+    return articles
+
+
+def _nothing_loaded(paths, skipped):
+    """The message of a load that gave no article: what was given, and where relative paths point."""
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not paths:
+        return "no article loaded: no path given"
+    names = ", ".join(map(str, paths[:3])) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    missing = [p for p in map(Path, paths) if not p.is_absolute() and not p.exists()]
+    where = f"; relative paths are read from {os.getcwd()}" if missing else ""
+    return f"no article loaded from {names}; {skipped} inputs skipped, each reported{where}"
 
 
 def combine(per_file, files, stats, strict=False) -> pd.DataFrame:
@@ -141,7 +158,9 @@ def combine(per_file, files, stats, strict=False) -> pd.DataFrame:
     records, seen_text, seen_ids = [], {}, set()
     for articles in per_file:
         for article in articles:
-            key = " ".join(article["text"].split()).lower()
+            # a digest of the text, so that the corpus's texts are not held twice
+            key = hashlib.blake2b(" ".join(article["text"].split()).lower().encode("utf-8", "surrogatepass"),
+                                  digest_size=16).digest()
             if key in seen_text:
                 skip(stats, f"{article['source']}: duplicate of {seen_text[key]}; skipped", strict)
                 continue
