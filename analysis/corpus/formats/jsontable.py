@@ -11,6 +11,9 @@ import re
 from ...io import report
 from .common import skip
 
+TOO_DEEP = "JSON nested too deeply to read"
+SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins valid pairs, so any left is lone
+
 
 def jsonl_rows(text, path, strict, stats):
     """JSONL text -> (None, [(line number, object)]); a line that is not a JSON object is reported."""
@@ -28,10 +31,6 @@ def jsonl_rows(text, path, strict, stats):
             reason = "not a JSON object"
         rows.append((n, record, reason))
     return None, _objects(rows, "line", path, strict, stats)
-
-
-TOO_DEEP = "JSON nested too deeply to read"
-SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins valid pairs, so any left is lone
 
 
 def _objects(items, unit, path, strict, stats):
