@@ -10,7 +10,7 @@ The columns of every table are documented in :mod:`analysis.schemas`.
 The public functions are importable from the package itself::
 
     import analysis
-    articles = analysis.load_articles(["seeds"])
+    articles = analysis.load_articles([analysis.paths.SEEDS_DIR])
     statements, speakers = analysis.extract_statements(articles)
     scored = analysis.score_statements(statements, "the new pension reform")
     table = analysis.speaker_stance(scored, articles)

@@ -13,7 +13,7 @@ from .textsafe import raw_csv
 # command -> (module that implements it, one-line help). Modules are imported only
 # when their command runs, so ``--help`` stays fast (no torch, no spaCy).
 COMMANDS = {
-    "articles": ("analysis.corpus", "load articles (files or folders) into the corpus table"),
+    "articles": ("analysis.corpus.cli", "load articles (files or folders) into the corpus table"),
     "statements": ("analysis.statements", "extract who said what from articles"),
     "train": ("analysis.train", "fine-tune the stance or sentiment LoRA adapter"),
     "soup": ("analysis.soup", "average adapters trained from one base into one (a model soup), then calibrate it"),

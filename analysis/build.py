@@ -159,6 +159,7 @@ def _execute_all(execute, log):
 def _check_inputs(args):
     """Why the build cannot run (no article, no store tables, a missing model), or None."""
     from .corpus import load_articles
+    from .io import NoArticlesError
     from .scoring import ModelNotFound, get_scorer
 
     if args.store:
@@ -169,7 +170,9 @@ def _check_inputs(args):
         except FileNotFoundError as exc:
             return str(exc)
         return None  # the store's tables are scored already: the models are not used
-    if not Path(args.articles).exists() or load_articles([args.articles]).empty:
+    try:
+        load_articles([args.articles])  # each bad input has its message
+    except NoArticlesError:
         return f"no article could be loaded from {args.articles}"
     for task, model in (("stance", args.model), ("sentiment", args.sentiment_model)):
         try:

@@ -18,6 +18,15 @@ class InputError(ValueError):
     """Raised instead of an InputProblem warning when a loader runs with strict=True."""
 
 
+class NoArticlesError(ValueError):
+    """Raised by ``corpus.load_articles`` when it loads no article: no path given, or every
+    input skipped (each one reported before).  ``files`` and ``skipped`` count them."""
+
+    def __init__(self, message, *, files=0, skipped=0):
+        super().__init__(message)
+        self.files, self.skipped = files, skipped
+
+
 def report(message, strict=False):
     """Warn about a bad input, or raise InputError when ``strict``."""
     if strict:

@@ -18,6 +18,10 @@ LAYERS = [
     ("interface", {"__main__", "__init__"}),
 ]
 LAYER = {top: i for i, (_, tops) in enumerate(LAYERS) for top in tops}
+# Inside a subpackage, the same rule over its modules (lowest first; the package's __init__ on top).
+SUBLAYERS = {
+    "corpus": ["encoding", "segment", "credits", "formats", "load", "cli"],
+}
 
 
 def modules():
@@ -104,6 +108,28 @@ def test_no_import_from_a_lower_layer_to_a_higher_one():
     assert upward == []
 
 
+def sublayer(name):
+    """(subpackage, rank) of a module inside a subpackage listed in SUBLAYERS, else None."""
+    parts = name.split(".")
+    if len(parts) < 2 or parts[1] not in SUBLAYERS:
+        return None
+    order = SUBLAYERS[parts[1]]
+    return parts[1], order.index(parts[2]) if len(parts) > 2 else len(order)
+
+
+def test_every_subpackage_module_has_a_sublayer():
+    listed = {f"analysis.{pkg}.{sub}" for pkg, subs in SUBLAYERS.items() for sub in subs}
+    inside = {".".join(n.split(".")[:3]) for n in modules() if n.split(".")[1:2] and n.split(".")[1] in SUBLAYERS}
+    assert inside - {f"analysis.{pkg}" for pkg in SUBLAYERS} == listed
+
+
+def test_no_import_from_a_lower_module_to_a_higher_one_inside_a_subpackage():
+    upward = sorted((a, b) for a, targets in graph().items() for b in targets
+                    if sublayer(a) and sublayer(b) and sublayer(a)[0] == sublayer(b)[0]
+                    and sublayer(b)[1] > sublayer(a)[1])
+    assert upward == []
+
+
 def test_the_checks_can_fail(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("from . import b\nfrom .c import x\n\ndef f():\n    from .d import y\n")
@@ -111,3 +137,5 @@ def test_the_checks_can_fail(tmp_path):
     assert imports("pkg.a", tmp_path / "pkg" / "a.py", known) == {"pkg.b", "pkg.c", "pkg.d"}
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+    assert sublayer("analysis.corpus.formats.txt") == ("corpus", 3) and sublayer("analysis.corpus") == ("corpus", 6)
+    assert sublayer("analysis.io") is None and sublayer("analysis") is None

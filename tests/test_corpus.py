@@ -1,4 +1,4 @@
-"""Tests of the corpus stage (analysis/corpus.py): formats, encodings, bad inputs,
+"""Tests of the corpus stage (analysis/corpus/): formats, encodings, bad inputs,
 offsets, pull-quotes and the ``articles`` command."""
 import argparse
 import json
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import schemas
-from analysis.corpus import find_credit, load_articles, paragraphs, pullquotes, sentences, split_sentences
-from analysis.io import InputError, InputProblem
+from analysis.corpus import combine, find_credit, load_articles, paragraphs, pullquotes, sentences, split_sentences
+from analysis.io import InputError, InputProblem, NoArticlesError
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_f13fe3398be924b8.txt"
@@ -27,6 +27,14 @@ def load_with_messages(paths, **kw):
         warnings.simplefilter("always")
         df = load_articles(paths, **kw)
     return df, [str(w.message) for w in caught if issubclass(w.category, InputProblem)]
+
+
+def messages_of_empty_load(paths):
+    """The InputProblem messages of a load_articles call that loads nothing (and so raises)."""
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(NoArticlesError):
+        warnings.simplefilter("always")
+        load_articles(paths)
+    return [str(w.message) for w in caught if issubclass(w.category, InputProblem)]
 
 
 def assert_offsets(articles, table):
@@ -293,8 +301,7 @@ def test_jsonl_rows_and_messages():
 def test_table_without_text_column(tmp_path):
     (tmp_path / "t.csv").write_text("id,body\n1,Something happened today.\n", encoding="utf-8")
     (tmp_path / "u.jsonl").write_text('{"id": 1, "body": "x"}\n{"id": 2, "body": "y"}\n', encoding="utf-8")
-    df, messages = load_with_messages(tmp_path)
-    assert df.empty
+    messages = messages_of_empty_load(tmp_path)
     assert messages == [f"{tmp_path / 't.csv'}: no 'text' column; file skipped",
                         f"{tmp_path / 'u.jsonl'}: no 'text' column; file skipped"]
 
@@ -302,8 +309,7 @@ def test_table_without_text_column(tmp_path):
 def test_table_without_rows(tmp_path):
     (tmp_path / "h.csv").write_text("id,text\n", encoding="utf-8")
     (tmp_path / "j.jsonl").write_text("[1, 2]\n", encoding="utf-8")
-    df, messages = load_with_messages(tmp_path)
-    assert df.empty
+    messages = messages_of_empty_load(tmp_path)
     assert messages == [f"{tmp_path / 'h.csv'}: no readable rows; file skipped",
                         f"{tmp_path / 'j.jsonl'}: line 1: not a JSON object; skipped",
                         f"{tmp_path / 'j.jsonl'}: no readable rows; file skipped"]
@@ -457,9 +463,23 @@ def test_seed_header_date_must_be_iso(tmp_path):
 
 
 def test_empty_result_keeps_the_schema(tmp_path):
-    df = load_articles([])
+    df = combine([], 0, {"skipped": 0})  # what the store's corpus-wide step gives for no article
     assert list(df.columns) == list(schemas.ARTICLES) and str(df.date.dtype).startswith("datetime64")
     assert paragraphs(df).empty and sentences(df).empty and pullquotes(df).empty
+
+
+def test_a_load_of_nothing_raises_after_each_message(tmp_path, monkeypatch):
+    with pytest.raises(NoArticlesError, match="no article loaded: no path given"):
+        load_articles([])
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert messages_of_empty_load(tmp_path) == [f"{tmp_path / 'empty.txt'}: empty file; skipped"]
+    monkeypatch.chdir(tmp_path)  # a relative path that is not there: the error says where it was looked for
+    with pytest.raises(NoArticlesError) as caught, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        load_articles(["seeds"])
+    assert str(caught.value) == ("no article loaded from seeds; 1 inputs skipped, each reported; "
+                                 f"relative paths are read from {tmp_path}")
+    assert (caught.value.files, caught.value.skipped) == (1, 1)
 
 
 def test_plain_text_starting_with_the_word_date(tmp_path):
@@ -543,15 +563,15 @@ def test_cli_output_folder_is_a_clear_error(tmp_path, command):
 
 
 def test_cli_interrupted_leaves_outputs_unchanged(tmp_path, monkeypatch, capsys):
-    from analysis import corpus
     from analysis.__main__ import main
+    from analysis.corpus import cli
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
     out = tmp_path / "articles.csv"
     out.write_text("old table\n", encoding="utf-8")
-    monkeypatch.setattr(corpus, "load_articles", interrupt)
+    monkeypatch.setattr(cli, "load_articles", interrupt)  # the name the command calls
     assert main(["articles", str(SEED), "-o", str(out)]) == 130
     assert capsys.readouterr().err == "interrupted; outputs unchanged\n"
     assert out.read_text(encoding="utf-8") == "old table\n" and list(tmp_path.iterdir()) == [out]

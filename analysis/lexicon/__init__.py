@@ -17,6 +17,10 @@ mapping (merged into a table), or a ``Lexicon`` to use as it is::
 
     extract_statements(articles, lexicon={"report_verbs": ["opine"],
                                           "countries": {"kyrgyz": "Kyrgyzstan"}})
+
+``word_list(name, lang="en") -> frozenset``: one ``*.txt`` list as written (case kept),
+without loading the rest; the corpus stage reads its abbreviations, sentence openers and
+name particles so.
 """
 import json
 import re
@@ -116,6 +120,12 @@ def _read(path):
     table = json.loads(path.read_text(encoding="utf-8"))
     table.pop("_about", None)
     return table
+
+
+@lru_cache(maxsize=None)
+def word_list(name, lang="en"):
+    """The words of ``lexicon/<lang>/<name>.txt`` (one a line, ``#`` comments dropped) as a frozenset."""
+    return frozenset(_read(ROOT / lang / f"{name}.txt"))
 
 
 @lru_cache(maxsize=None)
