@@ -62,7 +62,8 @@ def test_kernel_runs_this_interpreter():
 
 
 def test_figures_cli_exits_2_without_articles(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "analysis", "figures", "--articles", tmp_path,
+    (tmp_path / "empty").mkdir()
+    result = subprocess.run([sys.executable, "-m", "analysis", "figures", "--articles", tmp_path / "empty",
                              "--target", "T", "--out", tmp_path / "out"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and "no article" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -85,7 +86,7 @@ def test_figures_cli_keeps_build_notebooks_for_make_figures_only(tmp_path, monke
     monkeypatch.setattr(build, "build_figures", lambda *args, executed_dir, **kw: seen.append(executed_dir))
     for out in (tmp_path / "mine", paths.FIGURES_DIR):
         args = argparse.Namespace(articles=str(ROOT / "seeds"), store=None, target="T", out=str(out), model=None,
-                                  sentiment_model=None, precision=None)
+                                  sentiment_model=None, precision=None, device=None)
         assert build.run_cli("figures", args) == 0
     assert seen == [tmp_path / "mine" / "notebooks", paths.EXECUTED_DIR]
 

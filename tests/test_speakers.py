@@ -218,7 +218,8 @@ def run_cli(*args, env=None):
 
 
 def test_stance_cli_exits_2_without_articles(tmp_path):
-    result = run_cli("stance", tmp_path, "--target", "T", "-o", tmp_path / "s.csv")
+    (tmp_path / "empty").mkdir()
+    result = run_cli("stance", tmp_path / "empty", "--target", "T", "-o", tmp_path / "s.csv")
     assert result.returncode == 2 and not (tmp_path / "s.csv").exists()
     assert "loaded 0 articles" in result.stderr
 
