@@ -6,7 +6,8 @@ import signal
 import sys
 import warnings
 
-from .io import InputProblem
+from .cli.common import EXIT_CODES, fail, report_error
+from .errors import InputProblem, Terminated
 from .outputs import file_problem, folder_problem
 from .textsafe import raw_csv
 
@@ -28,10 +29,6 @@ COMMANDS = {
 HELP = "Who said what, and which side they take: python -m analysis COMMAND --help for a command's options."
 
 CSV_COMMANDS = ("articles", "statements", "score", "stance", "suggest")  # commands that can write a CSV
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that temporary files are removed on the way out."""
 
 
 def _terminate(signum, frame):
@@ -65,12 +62,13 @@ def main(argv=None):
     warnings.showwarning = show
     problem = output_problem(args)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return fail(problem)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with raw_csv(getattr(args, "raw_csv", False)):
             return modules[args.command].run_cli(args.command, args) or 0
+    except tuple(EXIT_CODES) as exc:  # a bad input, a missing model, an unwritable store...
+        return report_error(exc)
     except KeyboardInterrupt as exc:  # outputs are written atomically, so none is half-written
         print(f"{'terminated' if isinstance(exc, Terminated) else 'interrupted'}; outputs unchanged",
               file=sys.stderr)

@@ -419,11 +419,7 @@ def add_arguments(name, parser):
 
 
 def run_cli(name, args):
-    try:
-        return _run_adapt(args) if name == "adapt" else _run_suggest(args)
-    except AdaptError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return _run_adapt(args) if name == "adapt" else _run_suggest(args)
 
 
 def _run_adapt(args):

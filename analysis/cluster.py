@@ -22,13 +22,11 @@ partition it runs.
 import logging
 import os
 
+from .errors import SchedulerUnreachable
+
 MEMORY_PER_WORKER = 2 << 30  # bytes: spaCy, the stance and sentiment models and one partition
 WINDOW = 2
 CONNECT_TIMEOUT = 10  # seconds to reach a tcp:// scheduler before giving up
-
-
-class SchedulerUnreachable(ValueError):
-    """The tcp:// scheduler did not answer; the message names its address."""
 
 
 def default_workers() -> int:

@@ -7,24 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import InputError, InputProblem
+from .errors import NoArticlesError as NoArticlesError  # its old home
 from .textsafe import csv_formulas_kept, neutralise_cells
-
-
-class InputProblem(UserWarning):
-    """A bad or repaired input: the message names the file (and row) and the reason."""
-
-
-class InputError(ValueError):
-    """Raised instead of an InputProblem warning when a loader runs with strict=True."""
-
-
-class NoArticlesError(ValueError):
-    """Raised by ``corpus.load_articles`` when it loads no article: no path given, or every
-    input skipped (each one reported before).  ``files`` and ``skipped`` count them."""
-
-    def __init__(self, message, *, files=0, skipped=0):
-        super().__init__(message)
-        self.files, self.skipped = files, skipped
 
 
 def report(message, strict=False):

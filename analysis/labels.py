@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import AdaptError
 from .io import atomic_path
 from .textsafe import restore_cell
 from .vocab import LABELS
@@ -22,10 +23,6 @@ ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against
 COLUMNS = ["target", "text", "label", "speaker"]  # what the widget writes
 FIELDS = ["target", "text", "label"]  # what adapt reads
 MIN_LABELS = 10  # fewer labels give no usable cross-validated estimate: adapt refuses them
-
-
-class AdaptError(ValueError):
-    """Input that adapt or suggest cannot use; the message names the file (and row)."""
 
 
 def read_labels(path, task, target=None):

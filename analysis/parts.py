@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import schemas
+from .errors import StoreBusy
 from .io import atomic_path
 from .keys import digest
 
@@ -30,10 +31,6 @@ TABLES = ("articles.parquet", "statements.parquet", "speakers.parquet")
 SCORE_TABLES = ("scored.parquet", "speaker_stance.parquet")
 CORPUS_FIELD = b"analysis.corpus"  # Parquet metadata key of a corpus table's provenance
 LOCK = ".lock"
-
-
-class StoreBusy(ValueError):
-    """Another run holds the store's lock."""
 
 
 def corpus_id(article_keys) -> str:

@@ -38,6 +38,7 @@ from . import device as devices
 from . import numerics, schemas
 from .classifier import ADAPTERS_DIR, hash_files, with_context
 from .device import fast_bf16, resolve_precision  # noqa: F401 (public: they were defined here)
+from .errors import ModelNotFound
 from .metrics import softmax
 from .paths import CACHE_DIR
 from .scorecache import ScoreCache
@@ -54,10 +55,6 @@ HYPOTHESES = {
 }
 DEFAULT_CACHE = CACHE_DIR
 PROGRESS_MIN = 300  # show a progress bar from this many uncached rows
-
-
-class ModelNotFound(FileNotFoundError):
-    """The ``model`` argument names neither an adapter, a local model folder nor a cached hub model."""
 
 
 class Scorer:

@@ -15,7 +15,6 @@ writes the soup (default ``analysis/models/TASK``), then calibrates it on dev an
 writes its metrics and card (``train.calibrate``).
 """
 import json
-import sys
 from pathlib import Path
 
 from .classifier import ADAPTERS_DIR, read_config
@@ -125,12 +124,8 @@ def run_cli(name, args):
 
     out = Path(args.out or ADAPTERS_DIR / args.task)
     missing = next((Path(d) / "dev.csv.gz" for d in args.data if not (Path(d) / "dev.csv.gz").is_file()), None)
-    try:
-        if missing:
-            raise FileNotFoundError(f"{missing}: no such file (--data names folders with dev.csv.gz)")
-        soup(args.adapters, args.weights, out)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    if missing:
+        raise FileNotFoundError(f"{missing}: no such file (--data names folders with dev.csv.gz)")
+    soup(args.adapters, args.weights, out)
     calibrate(args.task, args.data, out, precision=args.precision, experiment=args.experiment)
     return 0

@@ -331,19 +331,15 @@ def run_cli(name, args):
 
     from .corpus import load_cli
     from .io import write_table
-    from .scoring import ModelNotFound, score_statements
+    from .scoring import score_statements
     from .statements import extract_statements
 
     articles = load_cli(args)
     if articles is None:
         return 2
     statements, _ = extract_statements(articles)
-    try:
-        scored = score_statements(statements, args.target, model=args.model,
-                                  sentiment_model=args.sentiment_model, device=args.device)
-    except (ModelNotFound, ValueError) as exc:  # ValueError: a GPU asked for and absent
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    scored = score_statements(statements, args.target, model=args.model,
+                              sentiment_model=args.sentiment_model, device=args.device)
     table = speaker_stance(scored, articles)
     if args.statements_out:
         write_table(scored, args.statements_out)

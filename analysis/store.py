@@ -53,7 +53,7 @@ import pandas as pd
 
 from . import paths, schemas
 from .device import add_device_argument
-from .io import describe_os_error, read_parquet_table, write_text
+from .io import read_parquet_table, write_text
 from .keys import EXTRACTION_CODE, code_version, digest
 from .parts import (
     COLUMNS,
@@ -168,7 +168,7 @@ def _bar(total, desc, unit, progress):
 
 
 def _problem(message):
-    from .io import InputProblem
+    from .errors import InputProblem
 
     warnings.warn(message, InputProblem, stacklevel=3)
 
@@ -465,16 +465,9 @@ def run_cli(name, args):
     if args.partition_size < 1:
         print("error: --partition-size must be at least 1", file=sys.stderr)
         return 2
-    try:
-        summary = run_store(args.articles, args.target, args.store, model=args.model,
-                            sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
-                            scheduler=args.scheduler, n_workers=args.workers, partition_size=args.partition_size)
-    except ValueError as exc:  # another run holds the store, or bad options
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # the store cannot be written: said as what it is (disk full, read-only, ...)
-        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
-        return 2
+    summary = run_store(args.articles, args.target, args.store, model=args.model,
+                        sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
+                        scheduler=args.scheduler, n_workers=args.workers, partition_size=args.partition_size)
     if not summary["statements"]:  # nothing usable: no article loaded, or no statement found in them
         what = "statement was found in the articles" if summary["articles"] else "article could be loaded"
         print(f"error: no {what} from {' '.join(args.articles)}", file=sys.stderr)

@@ -1,12 +1,13 @@
 """The package's import graph (read with ast, nothing imported): no circles, and no import from a
 lower layer to a higher one (ARCHITECTURE.md)."""
 import ast
+import builtins
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
 # Lowest first; a module may import from its own layer and those below it.
 LAYERS = [
-    ("foundation", {"paths", "vocab", "keys", "io", "schemas", "metrics", "numerics", "device", "lexicon",
+    ("foundation", {"paths", "errors", "vocab", "keys", "io", "schemas", "metrics", "numerics", "device", "lexicon",
                     "textsafe", "outputs"}),
     ("corpus", {"corpus"}),
     ("statements", {"attribution", "statements", "evaluate"}),
@@ -15,7 +16,7 @@ LAYERS = [
     ("figures", {"figures"}),
     ("training", {"recipes", "card", "train", "soup", "labels", "adapt", "widgets"}),
     ("pipeline", {"stages", "parts", "store", "cluster", "build", "jupyter"}),
-    ("interface", {"__main__", "__init__"}),
+    ("interface", {"cli", "__main__", "__init__"}),
 ]
 LAYER = {top: i for i, (_, tops) in enumerate(LAYERS) for top in tops}
 # Inside a subpackage, the same rule over its modules (lowest first; the package's __init__ on top).
@@ -130,6 +131,23 @@ def test_no_import_from_a_lower_module_to_a_higher_one_inside_a_subpackage():
     assert upward == []
 
 
+def exception_classes(path, known):
+    """Names of the classes defined in ``path`` that derive from a builtin exception or from one of ``known``."""
+    builtin = {name for name, value in vars(builtins).items()
+               if isinstance(value, type) and issubclass(value, BaseException)}
+    return sorted(node.name for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.ClassDef)
+                  and any(getattr(base, "id", getattr(base, "attr", None)) in builtin | known for base in node.bases))
+
+
+def test_every_exception_is_defined_in_errors():
+    errors = PACKAGE / "errors.py"
+    known = set(exception_classes(errors, set()))
+    elsewhere = {str(path.relative_to(PACKAGE)): exception_classes(path, known)
+                 for path in PACKAGE.rglob("*.py") if path != errors}
+    assert {path: names for path, names in elsewhere.items() if names} == {}
+
+
 def test_the_checks_can_fail(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("from . import b\nfrom .c import x\n\ndef f():\n    from .d import y\n")
@@ -139,3 +157,6 @@ def test_the_checks_can_fail(tmp_path):
     assert cycles({"a": {"b"}, "b": set()}) == []
     assert sublayer("analysis.corpus.formats.txt") == ("corpus", 3) and sublayer("analysis.corpus") == ("corpus", 6)
     assert sublayer("analysis.io") is None and sublayer("analysis") is None
+    (tmp_path / "e.py").write_text("class A(ValueError): ...\nclass B(A): ...\nclass C: ...\n")
+    assert exception_classes(tmp_path / "e.py", set()) == ["A"]
+    assert exception_classes(tmp_path / "e.py", {"A"}) == ["A", "B"]

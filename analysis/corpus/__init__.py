@@ -14,7 +14,7 @@ line ends before any offset is taken; ``text[start:end]`` equals the row's text.
 Paragraphs are the blank-line separated blocks of ``text``; sentences never cross
 a paragraph boundary.  Bad inputs are reported (file, line, reason) through
 :func:`analysis.io.report` and skipped or repaired; ``strict=True`` raises
-:class:`analysis.io.InputError` instead.
+:class:`analysis.errors.InputError` instead.
 
 Modules: ``encoding`` (bytes -> text), ``formats/`` (one reader per format: ``txt``, ``md``,
 ``html``, ``csvtable``, ``jsontable``, with ``tables`` and ``common`` shared), ``load`` (files

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schemas
-from ..io import NoArticlesError, report
+from ..errors import NoArticlesError
+from ..io import report
 from .encoding import decode, normalise, note_encoding
 from .formats import READERS, TABLE_SUFFIXES, parse_table, parse_txt, table_rows
 from .formats.common import skip
