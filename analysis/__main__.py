@@ -14,16 +14,16 @@ from .textsafe import raw_csv
 # command -> (module that implements it, one-line help). Modules are imported only
 # when their command runs, so ``--help`` stays fast (no torch, no spaCy).
 COMMANDS = {
-    "articles": ("analysis.corpus.cli", "load articles (files or folders) into the corpus table"),
-    "statements": ("analysis.statements", "extract who said what from articles"),
-    "train": ("analysis.train", "fine-tune the stance or sentiment LoRA adapter"),
-    "soup": ("analysis.soup", "average adapters trained from one base into one (a model soup), then calibrate it"),
-    "score": ("analysis.scoring", "score a CSV's text column for stance or sentiment"),
-    "stance": ("analysis.speakers", "stance and sentiment per speaker toward a target"),
-    "run": ("analysis.store", "run the whole pipeline into a partitioned store, incrementally, on a Dask cluster"),
-    "figures": ("analysis.build", "run the notebooks headlessly and write every figure"),
-    "adapt": ("analysis.adapt", "refit a model on your own labelled statements, with a cross-validated estimate"),
-    "suggest": ("analysis.adapt", "pick the statements most worth labelling next"),
+    "articles": ("analysis.cli.articles", "load articles (files or folders) into the corpus table"),
+    "statements": ("analysis.cli.statements", "extract who said what from articles"),
+    "train": ("analysis.cli.train", "fine-tune the stance or sentiment LoRA adapter"),
+    "soup": ("analysis.cli.soup", "average adapters trained from one base into one (a model soup), then calibrate it"),
+    "score": ("analysis.cli.score", "score a CSV's text column for stance or sentiment"),
+    "stance": ("analysis.cli.stance", "stance and sentiment per speaker toward a target"),
+    "run": ("analysis.cli.run", "run the whole pipeline into a partitioned store, incrementally, on a Dask cluster"),
+    "figures": ("analysis.cli.figures", "run the notebooks headlessly and write every figure"),
+    "adapt": ("analysis.cli.adapt", "refit a model on your own labelled statements, with a cross-validated estimate"),
+    "suggest": ("analysis.cli.adapt", "pick the statements most worth labelling next"),
 }
 
 HELP = "Who said what, and which side they take: python -m analysis COMMAND --help for a command's options."

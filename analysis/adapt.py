@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -39,9 +38,9 @@ import numpy as np
 import pandas as pd
 
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
-from .labels import MIN_LABELS, AdaptError, labelled_texts, read_labels
+from .labels import MIN_LABELS, AdaptError
 from .metrics import fit_temperature, macro_f1, softmax
-from .textsafe import markdown_text, restore_cells
+from .textsafe import markdown_text
 from .vocab import LABELS, PROB_COLUMNS
 
 # L2 strengths tried, strongest first (a tie goes to the stronger); inf keeps the base head.
@@ -399,51 +398,3 @@ def pick(X, uncertainty, speakers, n):
         per_speaker[speakers[best]] = per_speaker.get(speakers[best], 0) + 1
         distance = np.minimum(distance, 1 - unit @ unit[best])
     return chosen
-
-
-# -- command line ----------------------------------------------------------------------
-def add_arguments(name, parser):
-    parser.add_argument("--task", choices=sorted(LABELS), default="stance" if name == "suggest" else None,
-                        required=name == "adapt")
-    parser.add_argument("--target", help="stance target for every row without a 'target' column")
-    parser.add_argument("--model", help="adapter folder to start from (default: the shipped adapter)")
-    if name == "adapt":
-        parser.add_argument("--labels", required=True, help="CSV with text, label (and target) columns")
-        parser.add_argument("--out", required=True, help="folder for the adapted model")
-        parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
-    else:
-        parser.add_argument("--input", required=True, help="CSV with a 'text' column (e.g. from 'statements')")
-        parser.add_argument("-n", type=int, default=30, help="how many statements to suggest (default 30)")
-        parser.add_argument("--labelled", help="labels CSV whose texts (for --target, when given) are left out")
-        parser.add_argument("-o", "--output", required=True, help="output CSV: fill in its 'label' column")
-
-
-def run_cli(name, args):
-    return _run_adapt(args) if name == "adapt" else _run_suggest(args)
-
-
-def _run_adapt(args):
-    labels = read_labels(args.labels, args.task, args.target)
-    report = adapt(labels, args.task, args.out, model=args.model, folds_k=args.folds, labels_path=args.labels)
-    print(f"{describe(report)}\nadapted model written to {args.out} in {report['seconds']:.0f}s "
-          f"(model card: {Path(args.out) / 'MODEL_CARD.md'})", file=sys.stderr)
-    return 0
-
-
-def _run_suggest(args):
-    from .corpus import read_table
-    from .io import write_table
-
-    try:
-        statements = restore_cells(read_table(args.input))  # as `score` reads tables; our CSVs' ' undone
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise AdaptError(f"{args.input}: {exc}") from None
-    exclude = labelled_texts(args.labelled, args.target) if args.labelled else ()
-    try:
-        chosen = suggest(statements, args.target, model=args.model, task=args.task, n=args.n, exclude=exclude)
-    except AdaptError as exc:
-        raise AdaptError(f"{args.input}: {exc}") from None
-    write_table(chosen, args.output)
-    print(f"{len(chosen)} statements to label written to {args.output}: fill in the 'label' column "
-          f"and pass it to 'python -m analysis adapt --labels'", file=sys.stderr)
-    return 0

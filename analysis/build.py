@@ -32,8 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
-from .device import add_device_argument
-from .paths import EXECUTED_DIR, FIGURES_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from .paths import EXECUTED_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .vocab import PRECISION_CHOICES
 
 ROOT = REPO_ROOT
@@ -154,71 +153,3 @@ def _execute_all(execute, log):
             if log:
                 log(f"{name}: {times[name]:.1f}s")
     return times
-
-
-def _check_inputs(args):
-    """Why the build cannot run (no article, no store tables, a missing model), or None."""
-    from .corpus import load_articles
-    from .io import NoArticlesError
-    from .scoring import ModelNotFound, get_scorer
-
-    if args.store:
-        from .store import read_tables
-
-        try:
-            read_tables(args.store, args.target)
-        except FileNotFoundError as exc:
-            return str(exc)
-        return None  # the store's tables are scored already: the models are not used
-    try:
-        load_articles([args.articles])  # each bad input has its message
-    except NoArticlesError:
-        return f"no article could be loaded from {args.articles}"
-    for task, model in (("stance", args.model), ("sentiment", args.sentiment_model)):
-        try:
-            get_scorer(task, model, args.precision)
-        except ModelNotFound as exc:
-            return str(exc)
-    return None
-
-
-def add_arguments(name, parser):
-    """Arguments of ``python -m analysis figures``."""
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--articles", help="article file or folder")
-    source.add_argument("--store", help="read the tables from this store (written by python -m analysis run)")
-    parser.add_argument("--target", required=True, help="what stance is measured toward")
-    parser.add_argument("--out", required=True, help="folder for figures and tables")
-    parser.add_argument("--model", help="stance model (default: the project's adapter)")
-    parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
-    parser.add_argument("--precision", choices=PRECISION_CHOICES,
-                        help="scoring precision; fp32 reproduces the figures byte for byte on any x86-64 CPU "
-                             "(default: $ANALYSIS_PRECISION, else auto: bfloat16 where the CPU runs it natively)")
-    add_device_argument(parser)
-
-
-def run_cli(name, args):
-    """Run the build; 2 when no article can be loaded or a model is missing (before any notebook
-    runs), 1 when a notebook fails. Executed copies go to ``build/notebooks/`` for ``--out
-    figures`` (``make figures``), else to ``OUT/notebooks/``."""
-    import papermill
-
-    problem = _check_inputs(args)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    executed = EXECUTED_DIR if out.resolve() == FIGURES_DIR.resolve() else out / "notebooks"
-    start = time.perf_counter()
-    try:
-        build_figures(args.articles, args.target, out, model=args.model,
-                      sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
-                      executed_dir=executed,
-                      log=lambda line: print(line, file=sys.stderr), store=args.store)
-    except papermill.PapermillExecutionError as exc:
-        print(f"error: notebook failed: {exc.ename}: {exc.evalue} "
-              f"(executed copy in {executed})", file=sys.stderr)
-        return 1
-    print(f"built {len(NOTEBOOKS)} notebooks in {time.perf_counter() - start:.1f}s -> {args.out}",
-          file=sys.stderr)
-    return 0

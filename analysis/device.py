@@ -102,10 +102,3 @@ def fingerprint_suffix(device: str, precision: str) -> str:
     if device != "cpu":
         return f"+cuda-{precision}" + ("-autocast" if precision in HALF else "")
     return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[precision]
-
-
-def add_device_argument(parser) -> None:
-    """The ``--device`` option of the commands that score or train."""
-    parser.add_argument("--device", metavar=DEVICE_CHOICES,
-                        help="where models run: auto (a CUDA GPU when there is one), cpu, cuda or cuda:N "
-                             "(default: $ANALYSIS_DEVICE, else auto)")

@@ -363,34 +363,3 @@ def score_statements(statements: pd.DataFrame, target: str, model: str | os.Path
         sentiment[["p_negative", "p_neutral", "p_positive"]].to_numpy()
     out["sentiment"], out["sentiment_model"] = sentiment["label"], sentiment["model"]
     return out[list(schemas.SCORED_STATEMENTS)]
-
-
-def add_arguments(name, parser):
-    parser.add_argument("--task", required=True, choices=sorted(LABELS))
-    parser.add_argument("--input", required=True, help="CSV with a 'text' column (and 'target' for stance)")
-    parser.add_argument("--target", help="stance target for every row (else the 'target' column)")
-    parser.add_argument("--model", help="adapter folder, local NLI model folder, or cached hub id")
-    parser.add_argument("-o", "--output", required=True, help="output CSV: the input plus score columns")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the score cache")
-    devices.add_device_argument(parser)
-
-
-def run_cli(name, args):
-    import sys
-
-    from .corpus import read_table
-    from .io import write_table
-
-    try:
-        df = read_table(args.input)
-        scored = score_texts(df, args.task, target=args.target, model=args.model,
-                             cache_dir=None if args.no_cache else DEFAULT_CACHE, source=args.input, device=args.device)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(f"error: {args.input}: {exc}" if not isinstance(exc, ModelNotFound) else f"error: {exc}",
-              file=sys.stderr)
-        return 2
-    write_table(scored, args.output)
-    counts = scored["label"].replace("", "(empty)").value_counts().to_dict()
-    print(f"scored {len(scored)} rows with {scored['model'].iat[0] if len(scored) else '-'}: {counts}",
-          file=sys.stderr)
-    return 0

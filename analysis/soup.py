@@ -17,8 +17,7 @@ writes its metrics and card (``train.calibrate``).
 import json
 from pathlib import Path
 
-from .classifier import ADAPTERS_DIR, read_config
-from .vocab import PRECISIONS
+from .classifier import read_config
 
 ADAPTER_FILES = ("adapter_config.json", "training.json", "adapter_model.safetensors", "head.safetensors",
                  "classifier.json")  # what a soup reads from each ingredient
@@ -105,27 +104,3 @@ def soup(adapters, weights, out_dir):
     combined = _combined(settings, weights)
     (out_dir / "training.json").write_text(json.dumps(combined, indent=2) + "\n")
     return combined
-
-
-def add_arguments(name, parser):
-    parser.add_argument("task", choices=["stance", "sentiment"])
-    parser.add_argument("--data", required=True, nargs="+", help="folder(s) with dev.csv.gz, for calibration")
-    parser.add_argument("--adapters", required=True, nargs="+", help="adapter folders trained on the same base")
-    parser.add_argument("--weights", required=True, nargs="+", type=float, help="one weight per adapter")
-    parser.add_argument("--out", help="soup folder (default analysis/models/TASK)")
-    parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
-                        help="precision of the dev evaluation (default fp32)")
-    parser.add_argument("--experiment", help="also record the result under this name in the experiments table")
-
-
-def run_cli(name, args):
-    """Soup, then calibrate; one line and 2 for a missing data or adapter folder or mismatched weights."""
-    from .train import calibrate
-
-    out = Path(args.out or ADAPTERS_DIR / args.task)
-    missing = next((Path(d) / "dev.csv.gz" for d in args.data if not (Path(d) / "dev.csv.gz").is_file()), None)
-    if missing:
-        raise FileNotFoundError(f"{missing}: no such file (--data names folders with dev.csv.gz)")
-    soup(args.adapters, args.weights, out)
-    calibrate(args.task, args.data, out, precision=args.precision, experiment=args.experiment)
-    return 0

@@ -57,7 +57,6 @@ both tables (``--speakers-out``).
 """
 import itertools
 import re
-import sys
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -273,30 +272,3 @@ def extract_statements(articles: pd.DataFrame, nlp: "Language | None" = None,
     unified across the corpus); the partitioned store runs them apart.
     """
     return corpus_tables(article_records(articles, nlp, lexicon))
-
-
-# --------------------------------------------------------------------------- CLI
-def add_arguments(name, parser):
-    """Arguments of ``python -m analysis statements``."""
-    from .corpus import add_input_arguments
-
-    add_input_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, help="statements CSV (or .parquet)")
-    parser.add_argument("--speakers-out", help="also write the speakers table here")
-
-
-def run_cli(name, args):
-    """Load articles (as ``articles`` does), extract, write; 2 when nothing loaded."""
-    from .corpus import load_cli, to_csv_ready
-    from .io import write_table
-
-    articles = load_cli(args)
-    if articles is None:
-        return 2
-    statements, speakers = extract_statements(articles)
-    write_table(statements, args.output)
-    if args.speakers_out:
-        write_table(to_csv_ready(speakers), args.speakers_out)
-    print(f"{len(statements)} statements by {speakers['speaker'].nunique()} speakers "
-          f"-> {args.output}", file=sys.stderr)
-    return 0

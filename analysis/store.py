@@ -52,7 +52,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schemas
-from .device import add_device_argument
 from .io import read_parquet_table, write_text
 from .keys import EXTRACTION_CODE, code_version, digest
 from .parts import (
@@ -70,7 +69,6 @@ from .parts import (
     table_problem,
     write_corpus_table,
 )
-from .vocab import PRECISION_CHOICES
 
 DEFAULT_PARTITION = 200
 TEXTS_PER_ARTICLE = 5  # a scoring partition holds partition_size * this many texts
@@ -436,44 +434,3 @@ def read_tables(store, target: str) -> dict:
         if tables[path.stem] is None:  # its footer was sound, its data is not
             raise FileNotFoundError(f"{path} is damaged: {again}")
     return tables
-
-
-# -- command line ---------------------------------------------------------------------------------
-def add_arguments(name, parser):
-    """Arguments of ``python -m analysis run``."""
-    parser.add_argument("--articles", required=True, nargs="+", help="article files or folders")
-    parser.add_argument("--target", required=True, help="what stance is measured toward")
-    parser.add_argument("--store", required=True, help="store folder (created; re-runs compute only what is new)")
-    parser.add_argument("--scheduler", default="local",
-                        help="local (a Dask cluster of processes here, default), tcp://HOST:PORT (an existing "
-                             "Dask scheduler) or sync (this process, no Dask)")
-    parser.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
-    parser.add_argument("--partition-size", type=int, default=DEFAULT_PARTITION,
-                        help=f"articles per partition (default {DEFAULT_PARTITION}): bounds each worker's memory")
-    parser.add_argument("--model", help="stance model (default: the project's adapter)")
-    parser.add_argument("--sentiment-model", help="sentiment model (default: the project's adapter)")
-    parser.add_argument("--precision", choices=PRECISION_CHOICES,
-                        help="scoring precision (default: $ANALYSIS_PRECISION, else auto)")
-    add_device_argument(parser)
-
-
-def run_cli(name, args):
-    """Run into the store and print a summary line; 2 when no article could be loaded or no statement found."""
-    import time
-
-    start = time.perf_counter()
-    if args.partition_size < 1:
-        print("error: --partition-size must be at least 1", file=sys.stderr)
-        return 2
-    summary = run_store(args.articles, args.target, args.store, model=args.model,
-                        sentiment_model=args.sentiment_model, precision=args.precision, device=args.device,
-                        scheduler=args.scheduler, n_workers=args.workers, partition_size=args.partition_size)
-    if not summary["statements"]:  # nothing usable: no article loaded, or no statement found in them
-        what = "statement was found in the articles" if summary["articles"] else "article could be loaded"
-        print(f"error: no {what} from {' '.join(args.articles)}", file=sys.stderr)
-        return 2
-    state = "up to date" if summary["up_to_date"] else \
-        f"{summary['extracted']} articles extracted, {summary['scored']} texts scored"
-    print(f"{summary['articles']} articles, {summary['statements']} statements by {summary['speakers']} speakers "
-          f"({state}) in {time.perf_counter() - start:.1f}s -> {args.store}", file=sys.stderr)
-    return 0

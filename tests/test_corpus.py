@@ -563,22 +563,22 @@ def test_cli_output_folder_is_a_clear_error(tmp_path, command):
 
 
 def test_cli_interrupted_leaves_outputs_unchanged(tmp_path, monkeypatch, capsys):
+    from analysis import corpus
     from analysis.__main__ import main
-    from analysis.corpus import cli
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
     out = tmp_path / "articles.csv"
     out.write_text("old table\n", encoding="utf-8")
-    monkeypatch.setattr(cli, "load_articles", interrupt)  # the name the command calls
+    monkeypatch.setattr(corpus, "load_articles", interrupt)  # the name the command calls
     assert main(["articles", str(SEED), "-o", str(out)]) == 130
     assert capsys.readouterr().err == "interrupted; outputs unchanged\n"
     assert out.read_text(encoding="utf-8") == "old table\n" and list(tmp_path.iterdir()) == [out]
 
 
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    from analysis import corpus
+    from analysis.cli import articles
 
     out = tmp_path / "articles.csv"
     out.write_text("old table\n", encoding="utf-8")
@@ -590,7 +590,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, "to_csv", write_half_then_fail)
     args = argparse.Namespace(paths=[str(SEED)], output=str(out), strict=False)
     with pytest.raises(OSError, match="disk full"):
-        corpus.run_cli("articles", args)
+        articles.run_cli("articles", args)
     assert out.read_text(encoding="utf-8") == "old table\n"  # the old file is untouched
     assert list(tmp_path.iterdir()) == [out]  # and no temporary file is left
 

@@ -23,8 +23,8 @@ from markdown_it import MarkdownIt
 
 from analysis import figures
 from analysis.__main__ import main
-from analysis.adapt import labelled_texts, read_labels
 from analysis.io import write_table
+from analysis.labels import labelled_texts, read_labels
 from analysis.speakers import speaker_stance
 from analysis.textsafe import markdown_text, raw_csv, restore_cells
 from test_speakers import scored

@@ -80,14 +80,15 @@ def test_figures_cli_with_a_missing_model_fails_before_any_notebook(tmp_path):
 
 
 def test_figures_cli_keeps_build_notebooks_for_make_figures_only(tmp_path, monkeypatch):
-    from analysis import build, paths
+    from analysis import paths
+    from analysis.cli import figures
 
     seen = []
-    monkeypatch.setattr(build, "build_figures", lambda *args, executed_dir, **kw: seen.append(executed_dir))
+    monkeypatch.setattr(figures, "build_figures", lambda *args, executed_dir, **kw: seen.append(executed_dir))
     for out in (tmp_path / "mine", paths.FIGURES_DIR):
         args = argparse.Namespace(articles=str(ROOT / "seeds"), store=None, target="T", out=str(out), model=None,
                                   sentiment_model=None, precision=None, device=None)
-        assert build.run_cli("figures", args) == 0
+        assert figures.run_cli("figures", args) == 0
     assert seen == [tmp_path / "mine" / "notebooks", paths.EXECUTED_DIR]
 
 

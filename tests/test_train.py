@@ -8,7 +8,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from analysis import scoring, train
+from analysis import recipes, scoring, train
 from analysis.classifier import base_model_dir, encode, load_classifier
 
 pytestmark = pytest.mark.slow  # trains an adapter
@@ -101,7 +101,7 @@ def test_committed_adapters_were_trained_with_the_cli_defaults(task):
     settings = json.loads((train.ADAPTERS_DIR / task / "training.json").read_text())
     if "ingredients" in settings:  # a soup: its first run is the recipe; the card gives the others' flags
         settings = settings["ingredients"][0]
-    recipe = train.RECIPES[task]
+    recipe = recipes.RECIPES[task]
     assert settings["base"] == resolve_base(recipe["base"])
     assert (settings["epochs"], settings["batch_size"], settings["lr"], settings["max_length"],
             settings["cap_per_dataset_per_epoch"], settings["mix"], settings["swaps"], settings["lora_r"],

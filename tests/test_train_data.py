@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import card, train
+from analysis import card, recipes, train
 from analysis.classifier import CONTEXT_SEP, with_context
 
 CONTRAST_ROWS = [  # (topic, context, text, stance, phenomenon, pair_id)
@@ -107,7 +107,7 @@ def test_roles_put_the_speakers_role_before_the_statement_in_about_that_share(co
 
 
 def test_card_rebuilds_a_run_that_went_on_training_and_its_neutral_shift():
-    recipe = train.RECIPES["stance"]
+    recipe = recipes.RECIPES["stance"]
     first = {"task": "stance", "data": ["stance", "news_statements"], "epochs": recipe["epochs"],
              "cap_per_dataset_per_epoch": recipe["cap"], "swaps": recipe["swaps"], "lr": recipe["lr"],
              "max_length": 64, "dropout": recipe["dropout"], "batch_size": recipe["batch_size"],

@@ -18,8 +18,8 @@ a paragraph boundary.  Bad inputs are reported (file, line, reason) through
 
 Modules: ``encoding`` (bytes -> text), ``formats/`` (one reader per format: ``txt``, ``md``,
 ``html``, ``csvtable``, ``jsontable``, with ``tables`` and ``common`` shared), ``load`` (files
-and folders -> ``ARTICLES``), ``segment`` (paragraphs, sentences), ``credits`` (pull-quotes)
-and ``cli`` (the ``articles`` command).
+and folders -> ``ARTICLES``), ``segment`` (paragraphs, sentences) and ``credits`` (pull-quotes);
+the ``articles`` command is ``analysis.cli.articles``.
 
 Formats: ``.txt`` (the seed format ``date YYYY-MM-DD <first paragraph>`` or plain
 text), ``.md``, ``.html``/``.htm``, ``.csv``, ``.jsonl`` and ``.json`` (an array of
@@ -28,12 +28,10 @@ objects or one object; column or field ``text`` required; ``date``, ``title``,
 with BOM, UTF-16 without BOM (told by its NUL bytes), and by fallback cp1251 or
 latin-1.
 """
-from .cli import add_arguments, add_input_arguments, load_cli, run_cli, to_csv_ready
 from .credits import find_credit, pullquotes
 from .encoding import decode, normalise
 from .load import SUFFIXES, combine, expand, load_articles, read_file, read_table
 from .segment import paragraph_spans, paragraphs, sentences, split_sentences, trim_span
 
-__all__ = ["SUFFIXES", "add_arguments", "add_input_arguments", "combine", "decode", "expand", "find_credit",
-           "load_articles", "load_cli", "normalise", "paragraph_spans", "paragraphs", "pullquotes", "read_file",
-           "read_table", "run_cli", "sentences", "split_sentences", "to_csv_ready", "trim_span"]
+__all__ = ["SUFFIXES", "combine", "decode", "expand", "find_credit", "load_articles", "normalise", "paragraph_spans",
+           "paragraphs", "pullquotes", "read_file", "read_table", "sentences", "split_sentences", "trim_span"]
