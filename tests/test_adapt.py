@@ -86,16 +86,19 @@ def test_target_labels_keep_one_target_and_say_what_is_missing(tmp_path):
 
 
 def test_labels_carry_what_the_scorer_reads_and_older_files_gain_the_columns(tmp_path):
-    path = write(tmp_path, "target,text,label,speaker\nT,Old one.,favor,A\n")  # written before the new columns
+    path = write(tmp_path, "target,text,label,speaker\nT,Old one.,favor,A\nT,'=1+1,neutral,\n")  # an older file
     labels.append_label(path, "T", "New one.", "against",
                         statement={"speaker": "B", "context": "Talks began.", "role": "minister",
                                    "organization": float("nan"), "country": "Chile", "guess": "favor"})
     rows = labels._csv_rows(path)
     assert rows == [labels.COLUMNS, ["T", "Old one.", "favor", "A", "", "", "", ""],
+                    ["T", "=1+1", "neutral", "", "", "", "", ""],
                     ["T", "New one.", "against", "B", "Talks began.", "minister", "", "Chile"]]
+    assert "T,'=1+1,neutral," in path.read_text()  # the rewrite keeps the formula guard
     assert labels.read_labels(path, "stance").to_dict("list") == {
-        "target": ["T", "T"], "text": ["Old one.", "New one."], "label": ["favor", "against"],
-        "context": ["", "Talks began."], "role": ["", "minister"], "organization": ["", ""], "country": ["", "Chile"]}
+        "target": ["T"] * 3, "text": ["Old one.", "=1+1", "New one."], "label": ["favor", "neutral", "against"],
+        "context": ["", "", "Talks began."], "role": ["", "", "minister"], "organization": ["", "", ""],
+        "country": ["", "", "Chile"]}
     notes = write(tmp_path, "label,text,notes\nfavor,Mine.,keep\n", "notes.csv")  # other columns stay put
     labels.append_label(notes, "T", "Next.", "neutral")
     assert labels._csv_rows(notes)[1:] == [["favor", "Mine.", "keep", "", "", "", "", "", ""],
