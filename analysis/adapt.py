@@ -6,8 +6,11 @@
 How ``adapt`` works, and why it is fast on a 2-core CPU whatever the base encoder:
 
 1. The base classifier (the shipped adapter, or ``--model``) is loaded with its LoRA
-   merged and frozen; the pooled features of the labelled (target, text) pairs are
-   computed once (``classifier.mean_pool``, as the classifier itself pools).
+   merged and frozen; the pooled features of each label's target paired with what the
+   scorer reads for its statement (``model_inputs``: for stance the sentence before, and
+   the speaker's role, organisation and country when the model reads speakers, then the
+   text) are computed once (``classifier.mean_pool``, as the classifier itself pools), so
+   the head is fitted, cross-validated and applied on the same kind of input.
 2. Only the linear head is refitted, starting from the base head and pulled back toward
    it by an L2 penalty ``lam * |W - W_base|^2``. ``lam`` is chosen by cross-validated
    log-loss among ``PENALTIES``; the largest, ``inf``, keeps the base head unchanged, so
@@ -38,8 +41,9 @@ import numpy as np
 import pandas as pd
 
 from .classifier import ADAPTERS_DIR, fingerprint, read_config
-from .labels import MIN_LABELS, AdaptError
+from .labels import INPUTS, MIN_LABELS, AdaptError
 from .metrics import fit_temperature, macro_f1, softmax
+from .scoring import speaker_description, stance_inputs
 from .textsafe import markdown_text
 from .vocab import LABELS, PROB_COLUMNS
 
@@ -68,8 +72,32 @@ def load_base(model=None, task="stance"):
     return classifier, AutoTokenizer.from_pretrained(base_model_dir(classifier.base))
 
 
+def model_inputs(classifier, rows, task):
+    """What ``classifier`` reads for each row of ``rows`` (a DataFrame with ``text`` and any of
+    ``labels.INPUTS``; a missing or NaN one is ''), as the scorer reads it: for stance
+    ``scoring.stance_inputs`` (context | speaker description: text, the description only when the
+    model reads speakers), for sentiment the text alone. Returns a list of strings."""
+    return stance_inputs(_given(rows), classifier.speaker) if task == "stance" else list(rows["text"])
+
+
+def input_counts(classifier, rows, task):
+    """{with_context, with_speaker}: how many of ``rows`` the model reads after the sentence before
+    them, and with a speaker description (both 0 for sentiment)."""
+    given = _given(rows)
+    described = sum(bool(speaker_description(*row)) for row in given[["role", "organization", "country"]].to_numpy())
+    return {"with_context": int((given["context"].str.strip() != "").sum()) if task == "stance" else 0,
+            "with_speaker": int(described) if task == "stance" and classifier.speaker else 0}
+
+
+def _given(rows):
+    """``rows``' text and ``labels.INPUTS`` columns as strings, '' where missing or NaN."""
+    return pd.DataFrame({c: rows[c].fillna("").astype(str) if c in rows.columns else "" for c in ["text", *INPUTS]},
+                        index=rows.index)
+
+
 def features(classifier, tokenizer, texts, targets, batch_size=16, progress=True):
-    """Pooled encoder features (n, hidden) of (target, text) pairs, as the classifier pools them."""
+    """Pooled encoder features (n, hidden) of (target, input) pairs, as the classifier pools them;
+    ``texts``: what the model reads (``model_inputs``)."""
     import torch
     from tqdm.auto import tqdm
 
@@ -218,7 +246,8 @@ def adapt(labels, task, out_dir, *, model=None, folds_k=5, seed=0, progress=True
         raise AdaptError(f"{labels_path or 'labels'}: {len(set(groups))} labelled statements; adapt needs at "
                          f"least {MIN_LABELS} for a cross-validated estimate")
     classifier, tokenizer = load_base(base_dir, task)
-    X = features(classifier, tokenizer, labels["text"], labels["target"], progress=progress).astype(np.float64)
+    X = features(classifier, tokenizer, model_inputs(classifier, labels, task), labels["target"],
+                 progress=progress).astype(np.float64)
     y = labels["label"].map(LABELS[task].index).to_numpy()
     W0 = classifier.head.weight.detach().double().numpy()
     b0 = classifier.head.bias.detach().double().numpy()
@@ -230,6 +259,8 @@ def adapt(labels, task, out_dir, *, model=None, folds_k=5, seed=0, progress=True
               "labels_file": str(labels_path) if labels_path else None, "n_labels": len(labels),
               "label_counts": labels["label"].value_counts().reindex(LABELS[task], fill_value=0).to_dict(),
               "targets": sorted(set(labels["target"]) - {""}), "folds": k,
+              "reads_speaker": bool(task == "stance" and classifier.speaker),
+              **input_counts(classifier, labels, task),
               **compare(y, adapted_logits, base_logits, seed=seed),
               "penalty": float(lam), "temperature": max(round(fit_temperature(adapted_logits, y), 4),
                                                         classifier.temperature)}
@@ -325,6 +356,7 @@ def model_card(report, labels_path=None):
 | labels | {markdown_text(report['labels_file'] or '(in memory)')} (sha256 {_sha(labels_path)}), \
 {report['n_labels']} rows: {counts} |
 | targets | {'; '.join(map(markdown_text, report['targets'])) or '(sentiment: none)'} |
+| inputs | {_inputs_line(report)} |
 | what changed | only the linear head, refitted on the frozen encoder's features; {penalty} |
 | temperature | {report['temperature']} (fitted on the cross-validated predictions, at least the base's) |
 | {report['folds']}-fold CV macro-F1, adapted | {report['cv_macro_f1_adapted']:.3f} |
@@ -340,6 +372,15 @@ moves macro-F1 by several points. It says nothing about targets you did not labe
 """
 
 
+def _inputs_line(report):
+    """The model-card line on what the labels were read with (as the scorer reads statements)."""
+    if report["task"] != "stance":
+        return "the text"
+    speaker = (f"{report['with_speaker']} with the speaker's role, organisation or country" if report["reads_speaker"]
+               else "no speaker (this model does not read one)")
+    return f"as the scorer reads them: {report['with_context']} with the sentence before, {speaker}"
+
+
 # -- suggest ---------------------------------------------------------------------------
 def suggest(statements, target=None, *, model=None, task="stance", n=30, exclude=(), progress=True):
     """The ``n`` statements whose labels would teach the model most, with its current guess.
@@ -353,7 +394,7 @@ def suggest(statements, target=None, *, model=None, task="stance", n=30, exclude
 
     pool = _candidates(statements, target, task, exclude)
     classifier, tokenizer = load_base(model, task)
-    X = features(classifier, tokenizer, pool["text"], pool["target"], progress=progress)
+    X = features(classifier, tokenizer, model_inputs(classifier, pool, task), pool["target"], progress=progress)
     logits = X @ classifier.head.weight.detach().numpy().T + classifier.head.bias.detach().numpy()
     probs = softmax(logits.astype(np.float64), classifier.temperature)
     uncertainty = -(probs * np.log(probs + 1e-12)).sum(1) / np.log(probs.shape[1])

@@ -1,8 +1,10 @@
 """The labels file that ``adapt`` reads and the labelling widget writes.
 
 A labels CSV has ``text`` and ``label`` columns, plus ``target`` for stance (else the
-caller's target fills it in); other columns are ignored, rows with a blank label are
-skipped. Rows are numbered from 1 for the first row under the header.
+caller's target fills it in); ``context``, ``role``, ``organization`` and ``country`` (the
+statement's row in STATEMENTS, which the stance scorer reads: ``scoring.stance_inputs``)
+are read when present and are '' when not; other columns are ignored, rows with a blank
+label are skipped. Rows are numbered from 1 for the first row under the header.
 
 One file may hold the labels of several targets: ``target_labels``, ``labelled_texts``
 and ``label_counts`` take a target and see only its rows (a row without a target counts
@@ -16,17 +18,19 @@ import pandas as pd
 
 from .errors import AdaptError
 from .io import atomic_path
-from .textsafe import restore_cell
+from .textsafe import neutralise_cell, restore_cell
 from .vocab import LABELS
 
 ALIASES = {"none": "neutral", "favour": "favor", "pro": "favor", "con": "against"}
-COLUMNS = ["target", "text", "label", "speaker"]  # what the widget writes
-FIELDS = ["target", "text", "label"]  # what adapt reads
+INPUTS = ["context", "role", "organization", "country"]  # what the stance scorer reads besides the text
+COLUMNS = ["target", "text", "label", "speaker", *INPUTS]  # what the widget writes
+FIELDS = ["target", "text", "label", *INPUTS]  # what adapt reads
 MIN_LABELS = 10  # fewer labels give no usable cross-validated estimate: adapt refuses them
 
 
 def read_labels(path, task, target=None):
-    """DataFrame (target, text, label) of a labels CSV, every target; raises AdaptError naming file and row."""
+    """DataFrame (``FIELDS``: target, text, label, then the scorer's ``INPUTS``, '' where the file has
+    none) of a labels CSV, every target; raises AdaptError naming file and row."""
     labels = _parse(path, task, target)
     if labels["label"].nunique() < 2:
         raise AdaptError(f"{path}: labels of at least 2 classes are needed, found "
@@ -38,7 +42,7 @@ def target_labels(path, target, *, task="stance"):
     """(labels, note): the rows of the labels CSV at ``path`` for ``target``, and one line saying
     what was found and what was left out.
 
-    ``labels`` is a (target, text, label) DataFrame, empty when the file does not exist yet,
+    ``labels`` is a ``FIELDS`` DataFrame (as ``read_labels``), empty when the file does not exist yet,
     holds fewer than ``MIN_LABELS`` rows for ``target`` or fewer than 2 classes: the note then
     says what is missing. A malformed file still raises AdaptError.
     """
@@ -57,7 +61,7 @@ def target_labels(path, target, *, task="stance"):
 
 
 def _parse(path, task, target):
-    """(target, text, label) DataFrame of the labels CSV at ``path``, every target."""
+    """``FIELDS`` DataFrame of the labels CSV at ``path``, every target."""
     if task not in LABELS:
         raise AdaptError(f"unknown task {task!r}: choose stance or sentiment")
     head, *body = _csv_rows(path)
@@ -94,7 +98,7 @@ def _csv_rows(path):
 
 
 def _record(row, task, target, where):
-    """(target, text, label) of one CSV row; None for a blank label; AdaptError when bad."""
+    """``FIELDS`` values of one CSV row (a missing input column: ''); None for a blank label; AdaptError when bad."""
     label = row["label"].strip().lower()
     if not label:
         return None
@@ -107,7 +111,7 @@ def _record(row, task, target, where):
     row_target = (row.get("target") or "").strip() or (target or "")
     if task == "stance" and not row_target:
         raise AdaptError(f"{where}: empty target (fill it in or give --target)")
-    return row_target if task == "stance" else "", text, label
+    return (row_target if task == "stance" else "", text, label, *((row.get(c) or "").strip() for c in INPUTS))
 
 
 def _rows_of(path, target):
@@ -141,18 +145,41 @@ def label_counts(path, labels, target=None):
     return counts
 
 
-def append_label(path, target, text, label, speaker=""):
-    """Append one labelled row to the CSV at ``path`` (header first if new) and flush it to disk."""
+def append_label(path, target, text, label, *, statement=None):
+    """Append one labelled row to the CSV at ``path`` (header ``COLUMNS`` first if new) and flush it
+    to disk. ``statement``: the statement's row (a mapping), whose ``speaker`` and ``INPUTS`` are
+    written with the label (missing or NaN: ''). A file whose header lacks some ``COLUMNS`` (an
+    older or hand-written one) is first rewritten with them added, its rows keeping ''."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists() or path.stat().st_size == 0
+    header = _upgraded_header(path)
+    values = {"target": target, "text": text, "label": label}
+    for column in ("speaker", *INPUTS):
+        value = "" if statement is None else statement.get(column, "")
+        values[column] = "" if pd.isna(value) else str(value)
     with open(path, "a", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        if new:
-            writer.writerow(COLUMNS)
-        writer.writerow([target, text, label, speaker])
+        if header is None:
+            header = COLUMNS
+            writer.writerow(header)
+        writer.writerow([values.get(column.strip().lower(), "") for column in header])
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _upgraded_header(path):
+    """The header of the CSV at ``path`` after adding any missing ``COLUMNS`` to it (rewriting the
+    file atomically, old rows padded with ''); None when the file is missing or empty."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    head, *body = _csv_rows(path)
+    missing = [c for c in COLUMNS if c not in {h.strip().lower() for h in head}]
+    if missing:
+        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+            rows = [head + missing] + [row + [""] * len(missing) if row else row for row in body]
+            csv.writer(fh).writerows([[neutralise_cell(c) for c in row] for row in rows])  # guards read undone, kept
+        head = head + missing
+    return head
 
 
 def remove_last_label(path, target, text):

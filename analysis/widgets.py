@@ -1,7 +1,8 @@
 """A stance-labelling widget for notebooks: one statement at a time, a button per label.
 
-Every click appends a row (target, text, label, speaker) to the labels CSV at once and
-flushes it to disk, so nothing is lost if the kernel dies; the file is what
+Every click appends a row (target, text, label, speaker, and the statement's context, role,
+organization and country, which the stance scorer reads and ``adapt`` with it) to the labels
+CSV at once and flushes it to disk, so nothing is lost if the kernel dies; the file is what
 ``python -m analysis adapt --labels`` reads (``analysis.labels``). Statements already
 labelled for this target are skipped, so a labelling session can be resumed; labels for
 other targets in the same file are neither skipped nor counted.
@@ -45,7 +46,8 @@ def statement_html(row, article_text=None):
 
 class Labeller:
     """ipywidgets labelling UI over ``statements`` (rows with ``text``, optional ``speaker``,
-    ``context``, ``article_id``, ``start``, ``end`` and ``guess``, as ``adapt.suggest`` returns).
+    ``context``, ``role``, ``organization``, ``country``, ``article_id``, ``start``, ``end`` and
+    ``guess``, as ``adapt.suggest`` returns).
 
     ``articles``: the corpus table (``article_id``, ``text``), to show each statement inside its
     sentence; ``show_guess``: also show the model's guess; ``clock``: seconds, for the debounce.
@@ -84,7 +86,7 @@ class Labeller:
             return
         if label != "skip":
             row = self.queue[self.position]
-            append_label(self.path, self.target, str(row["text"]).strip(), label, row.get("speaker", ""))
+            append_label(self.path, self.target, str(row["text"]).strip(), label, statement=row)
         self.history.append((self.position, label != "skip"))
         self.position += 1
         self.show()

@@ -36,8 +36,10 @@ def cli(*args):
 def test_read_labels_normalises_labels_skips_blank_ones_and_fills_the_target(tmp_path):
     path = write(tmp_path, "text,label,extra\nGood plan.,Favor,x\nBad plan.,none,y\nLater.,,z\n\nAwful.,against,w\n")
     read = labels.read_labels(path, "stance", target="the plan")
-    assert read.to_dict("list") == {"target": ["the plan"] * 3, "text": ["Good plan.", "Bad plan.", "Awful."],
-                                      "label": ["favor", "neutral", "against"]}
+    assert read[["target", "text", "label"]].to_dict("list") == {
+        "target": ["the plan"] * 3, "text": ["Good plan.", "Bad plan.", "Awful."],
+        "label": ["favor", "neutral", "against"]}
+    assert list(read.columns) == labels.FIELDS and (read[labels.INPUTS] == "").all().all()  # none in the file
 
 
 @pytest.mark.parametrize("content, message", [
@@ -83,6 +85,26 @@ def test_target_labels_keep_one_target_and_say_what_is_missing(tmp_path):
     assert labels.label_counts(path, ["favor", "against", "neutral"], "B") == {"favor": 4, "against": 0, "neutral": 5}
 
 
+def test_labels_carry_what_the_scorer_reads_and_older_files_gain_the_columns(tmp_path):
+    path = write(tmp_path, "target,text,label,speaker\nT,Old one.,favor,A\nT,'=1+1,neutral,\n")  # an older file
+    labels.append_label(path, "T", "New one.", "against",
+                        statement={"speaker": "B", "context": "Talks began.", "role": "minister",
+                                   "organization": float("nan"), "country": "Chile", "guess": "favor"})
+    rows = labels._csv_rows(path)
+    assert rows == [labels.COLUMNS, ["T", "Old one.", "favor", "A", "", "", "", ""],
+                    ["T", "=1+1", "neutral", "", "", "", "", ""],
+                    ["T", "New one.", "against", "B", "Talks began.", "minister", "", "Chile"]]
+    assert "T,'=1+1,neutral," in path.read_text()  # the rewrite keeps the formula guard
+    assert labels.read_labels(path, "stance").to_dict("list") == {
+        "target": ["T"] * 3, "text": ["Old one.", "=1+1", "New one."], "label": ["favor", "neutral", "against"],
+        "context": ["", "", "Talks began."], "role": ["", "", "minister"], "organization": ["", "", ""],
+        "country": ["", "", "Chile"]}
+    notes = write(tmp_path, "label,text,notes\nfavor,Mine.,keep\n", "notes.csv")  # other columns stay put
+    labels.append_label(notes, "T", "Next.", "neutral")
+    assert labels._csv_rows(notes)[1:] == [["favor", "Mine.", "keep", "", "", "", "", "", ""],
+                                           ["neutral", "Next.", "", "T", "", "", "", "", ""]]
+
+
 def test_adapt_cli_exits_2_on_bad_labels_and_writes_nothing(tmp_path):
     path = write(tmp_path, "text,label\nGood.,favor\nBad.,maybe\n")
     result = cli("adapt", "--task", "stance", "--labels", path, "--target", "T", "--out", tmp_path / "out")
@@ -121,6 +143,72 @@ def test_compare_calls_a_clear_gain_helped_and_a_tie_no_gain():
     assert adapt.compare(y, right, half)["verdict"] == "helped"
     assert adapt.compare(y, half, right)["verdict"] == "hurt"
     assert adapt.compare(y, half, half)["verdict"] == "no clear gain"
+
+
+# -- what adapt reads: the scorer's input ---------------------------------------------------
+class FakeBase:
+    """A base classifier with a 4-feature head, for adapt without the encoder."""
+
+    def __init__(self, speaker):
+        import torch
+
+        self.speaker, self.temperature = speaker, 1.0
+        self.head = torch.nn.Linear(4, 3)
+
+
+@pytest.fixture
+def fake_base(monkeypatch):
+    """Replace the encoder: ``seen`` collects the texts ``features`` gets, each text's features
+    are random but fixed by the text. Returns (seen, setter of the base's ``speaker`` flag)."""
+    import zlib
+
+    seen, base = [], {}
+
+    def features(classifier, tokenizer, texts, targets, progress=True):
+        seen.append(list(texts))
+        return np.array([np.random.default_rng(zlib.crc32(t.encode())).normal(size=4) for t in texts])
+
+    monkeypatch.setattr(adapt, "features", features)
+    monkeypatch.setattr(adapt, "load_base", lambda model, task: (base["classifier"], None))
+    return seen, lambda speaker: base.update(classifier=FakeBase(speaker))
+
+
+def twelve_labels(tmp_path, extra_header="", extra=lambda i: ""):
+    rows = "".join(f"T,Statement {i}.,{adapt.LABELS['stance'][i % 3]}{extra(i)}\n" for i in range(12))
+    return labels.read_labels(write(tmp_path, f"target,text,label{extra_header}\n{rows}"), "stance")
+
+
+@pytest.mark.parametrize("speaker", [True, False])
+def test_adapt_fits_and_cross_validates_on_the_scorers_input(tmp_path, fake_base, speaker):
+    seen, set_speaker = fake_base
+    set_speaker(speaker)
+    read = twelve_labels(tmp_path, ",context,role,organization,country",
+                         lambda i: ",Talks began.,minister,Ministry of Transport,Chile" if i < 2 else ",,,,")
+    report = adapt.adapt(read, "stance", tmp_path / "m", progress=False)
+    expected = scoring.stance_inputs(read, speaker)
+    assert seen == [expected] and expected[2] == "Statement 2."
+    assert expected[0] == ("Talks began. | minister, Ministry of Transport, Chile: Statement 0." if speaker
+                           else "Talks began. | Statement 0.")
+    assert (report["with_context"], report["with_speaker"], report["reads_speaker"]) == (2, 2 * speaker, speaker)
+    assert "as the scorer reads them: 2 with the sentence before" in (tmp_path / "m" / "MODEL_CARD.md").read_text()
+
+
+def test_adapt_still_reads_a_file_of_target_text_label_alone(tmp_path, fake_base):
+    seen, set_speaker = fake_base
+    set_speaker(True)
+    report = adapt.adapt(twelve_labels(tmp_path), "stance", tmp_path / "m", progress=False)
+    assert seen == [[f"Statement {i}." for i in range(12)]]
+    assert report["n_labels"] == 12 and report["with_context"] == report["with_speaker"] == 0
+    assert (tmp_path / "m" / "head.safetensors").is_file()
+
+
+@pytest.mark.slow
+def test_the_same_text_after_another_sentence_has_other_features():
+    classifier, tokenizer = adapt.load_base()
+    rows = pd.DataFrame({"text": ["It works."] * 3, "context": ["The plan failed.", "The plan won praise.", ""]})
+    X = adapt.features(classifier, tokenizer, adapt.model_inputs(classifier, rows, "stance"), [TARGET] * 3,
+                       progress=False)
+    assert not np.allclose(X[0], X[1]) and not np.allclose(X[0], X[2])
 
 
 # -- end to end with the shipped stance adapter -------------------------------------------
@@ -252,15 +340,17 @@ def labeller(statements, path, target=TARGET, **options):
 
 
 STATEMENTS = pd.DataFrame({"text": ["One.", "Two.", "Three."], "speaker": ["A", "B", "C"],
-                           "guess": ["favor", "neutral", "against"]})
+                           "guess": ["favor", "neutral", "against"], "context": ["Before.", "", ""],
+                           "role": ["mayor", "", ""]})
 
 
 def test_labeller_saves_each_click_at_once_and_resumes(tmp_path):
     path = tmp_path / "labels" / "mine.csv"
     widget, click = labeller(STATEMENTS, path)
     click("favor")
-    assert pd.read_csv(path).to_dict("records") == [{"target": TARGET, "text": "One.", "label": "favor",
-                                                     "speaker": "A"}]
+    assert pd.read_csv(path, keep_default_na=False).to_dict("records") == [
+        {"target": TARGET, "text": "One.", "label": "favor", "speaker": "A", "context": "Before.", "role": "mayor",
+         "organization": "", "country": ""}]
     click("skip")
     click("against")
     assert list(pd.read_csv(path)["label"]) == ["favor", "against"]

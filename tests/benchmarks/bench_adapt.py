@@ -7,6 +7,8 @@
     (seeded), adapt on them, then score the topic's other statements with
     ``score_texts(..., model=DIR)`` and with the base model, and print macro-F1 of both
     (the curators' protocol in issue 11), the CV estimate adapt printed, and the mean.
+    Labels, adapt and both scorings read what the scorer reads (``scoring.stance_inputs``):
+    the data's ``context`` where it has one and its ``speaker_role`` as the ``role`` column.
 
     python tests/benchmarks/bench_adapt.py [--data ../shared/data/news_statements/dev.csv.gz]
                                            [--model DIR] [-n 30] [--seeds 1]
@@ -27,6 +29,7 @@ from analysis import adapt, scoring  # noqa: E402
 from analysis.train import macro_f1  # noqa: E402
 
 LABELS = adapt.LABELS["stance"]
+INPUTS = adapt.INPUTS  # context, role, organization, country: what the scorer reads besides the text
 
 
 def stratified(topic, n, seed):
@@ -36,7 +39,8 @@ def stratified(topic, n, seed):
 
 
 def write_labels(rows, path):
-    rows.rename(columns={"stance": "label"})[["target", "text", "label"]].to_csv(path, index=False)
+    columns = ["target", "text", "label", *(c for c in INPUTS if c in rows.columns)]
+    rows.rename(columns={"stance": "label"})[columns].to_csv(path, index=False)
     return path
 
 
@@ -61,6 +65,8 @@ def main():
     parser.add_argument("--seeds", type=int, default=1, help="label draws per topic (default 1)")
     args = parser.parse_args()
     dev = pd.read_csv(args.data, keep_default_na=False)
+    if "role" not in dev.columns and "speaker_role" in dev.columns:
+        dev = dev.rename(columns={"speaker_role": "role"})  # the speaker's role, as STATEMENTS names it
     tmp = Path(tempfile.mkdtemp(prefix="bench_adapt."))
     first = dev[dev["topic_id"] == sorted(dev["topic_id"].unique())[0]]
     seconds = cli_seconds(write_labels(stratified(first, args.n, 0), tmp / "labels.csv"), tmp / "cli", args.model)
