@@ -145,15 +145,22 @@ def damaged(path, reason):
                   stacklevel=3)
 
 
-def read_meta(path):
-    """A score folder's meta.json (a dict naming its ``target``), or None when missing or damaged
-    (reported)."""
+def read_record(path):
+    """The JSON record in ``path``, or None when it is missing or damaged (reported)."""
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except ValueError as exc:
         return damaged(path, exc)
+
+
+def read_meta(path):
+    """A score folder's meta.json (a dict naming its ``target``), or None when missing or damaged
+    (reported)."""
+    meta = read_record(path)
+    if meta is None:
+        return None
     if not (isinstance(meta, dict) and isinstance(meta.get("target"), str)):
         return damaged(path, "not a record of a score folder")
     return meta

@@ -64,6 +64,7 @@ from .parts import (
     damaged,
     part_schemas,
     read_meta,
+    read_record,
     store_lock,
     table_corpus,
     table_problem,
@@ -374,12 +375,9 @@ def _last_run(store):
     tables it wrote are sound and of that run, else None (the run then writes them again from its
     parts; a damaged file is reported)."""
     path = store / "last_run.json"
-    try:
-        last = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    last = read_record(path)
+    if last is None:
         return None
-    except ValueError as exc:
-        return damaged(path, exc)
     shape = {"signature": str, "corpus": str, "problems": list, "summary": dict}
     if not (isinstance(last, dict) and all(isinstance(last.get(k), t) for k, t in shape.items())
             and isinstance(last["summary"].get("score_dir"), str)

@@ -425,9 +425,8 @@ def test_notebook_04_is_stripped_and_opens_with_a_title_then_parameters():
     assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
 
 
-@pytest.mark.slow
-def test_notebook_04_runs_top_to_bottom_before_any_label(tmp_path):
-    """A fresh clone's first Run All: no labels file yet, so the adapt cells say so instead of failing."""
+def run_notebook_04(tmp_path, **parameters):
+    """Notebook 04 executed headlessly into ``tmp_path`` with ``parameters``; its code cells' outputs."""
     import nbformat
     import papermill
 
@@ -435,30 +434,26 @@ def test_notebook_04_runs_top_to_bottom_before_any_label(tmp_path):
 
     executed = tmp_path / "04.ipynb"
     papermill.execute_notebook(NOTEBOOK, executed, kernel_name=ensure_kernel(), cwd=str(ROOT), progress_bar=False,
-                               parameters={"labels_file": str(tmp_path / "labels.csv"),
-                                           "adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5})
+                               parameters={"adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5, **parameters})
     nb = nbformat.read(executed, as_version=4)
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+@pytest.mark.slow
+def test_notebook_04_runs_top_to_bottom_before_any_label(tmp_path):
+    """A fresh clone's first Run All: no labels file yet, so the adapt cells say so instead of failing."""
+    outputs = run_notebook_04(tmp_path, labels_file=str(tmp_path / "labels.csv"))
+    text = "".join(o.get("text", "") for o in outputs)
     assert f"no labels yet: {tmp_path / 'labels.csv'} does not exist" in text and "adapt skipped" in text
     assert not (tmp_path / "adapted").exists() and not (tmp_path / "labels.csv").exists()
 
 
 @pytest.mark.slow
 def test_notebook_04_adapts_on_the_seed_headlessly(tmp_path):
-    import nbformat
-    import papermill
-
-    from analysis.build import ensure_kernel
-
-    executed = tmp_path / "04.ipynb"
-    papermill.execute_notebook(NOTEBOOK, executed, kernel_name=ensure_kernel(), cwd=str(ROOT), progress_bar=False,
-                               parameters={"labels": str(FIXTURES / "seed_labels.csv"),
-                                           "adapted_dir": str(tmp_path / "adapted"), "n_suggest": 5})
+    outputs = run_notebook_04(tmp_path, labels=str(FIXTURES / "seed_labels.csv"))
     report = json.loads((tmp_path / "adapted" / "adapt.json").read_text())
     assert report["n_labels"] == 13 and report["targets"] == [
         "the deployment of CSTO forces to Kazakhstan in January 2022"]
-    nb = nbformat.read(executed, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not any(o.get("output_type") == "error" for o in outputs)
     assert not any("Warning" in o.get("text", "") for o in outputs if o.get("name") == "stderr")
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # figure 1 before and after
