@@ -71,7 +71,8 @@ def test_adapted_model_card_shows_the_labels_targets_as_text():
     report = {"task": "stance", "label_counts": {"favor": 1, "against": 1}, "penalty": 1.0, "base_model": "base",
               "base_fingerprint": "0123456789", "labels_file": "<img src=x onerror=alert(1)>.csv", "n_labels": 2,
               "targets": [TARGET, "[x](javascript:alert(1))"], "cv_macro_f1_adapted": 0.5, "cv_macro_f1_base": 0.4,
-              "bootstrap_share_adapted_better": 0.6, "folds": 2, "temperature": 1.0, "verdict": "no clear gain"}
+              "bootstrap_share_adapted_better": 0.6, "folds": 2, "temperature": 1.0, "verdict": "no clear gain",
+              "reads_speaker": True, "with_context": 1, "with_speaker": 2}
     html = rendered(model_card(report))  # notebook 04 shows the card with display(Markdown(...))
     assert not {"img", "a", "script"} & set(re.findall(r"<(\w+)", html))
     assert "&lt;script&gt;document.body.dataset.hostile=3&lt;/script&gt;" in html

@@ -101,6 +101,8 @@ def test_committed_adapters_were_trained_with_the_cli_defaults(task):
     settings = json.loads((train.ADAPTERS_DIR / task / "training.json").read_text())
     if "ingredients" in settings:  # a soup: its first run is the recipe; the card gives the others' flags
         settings = settings["ingredients"][0]
+    while "init" in settings:  # went on training an earlier run: the first run is the recipe (the card's chain)
+        settings = settings["init"]
     recipe = recipes.RECIPES[task]
     assert settings["base"] == resolve_base(recipe["base"])
     assert (settings["epochs"], settings["batch_size"], settings["lr"], settings["max_length"],
