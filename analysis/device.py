@@ -60,8 +60,9 @@ def resolve_precision(precision: str | None = None, device: str = "cpu") -> str:
 
     On the CPU "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several
     times faster than float32, within 0.01 news dev macro-F1 of it), else int8 (ONNX Runtime,
-    ``analysis.runtime``: about 3x float32, and within 0.01 macro-F1 of it on news_statements
-    dev and news_contrast dev with the committed adapters; tests/benchmarks/bench_cpu_default.py).
+    ``analysis.runtime``: about 3x float32; with the committed stance adapter −0.010 macro-F1 on
+    news_statements dev and +0.011 on news_contrast dev, sentiment −0.0004;
+    tests/benchmarks/bench_cpu_default.py).
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     On a GPU "auto" is bf16 autocast where the GPU has it, else fp16 autocast.
     """
