@@ -1,4 +1,4 @@
-"""Dynamic int8 inference with ONNX Runtime: the fastest scorer on CPUs without bfloat16 (opt-in).
+"""Dynamic int8 inference with ONNX Runtime: the fastest scorer on CPUs without bfloat16 (``auto`` there).
 
 ``quantized(model, key=None)`` exports a classifier (the project's ``AdapterClassifier``
 or a Hugging Face sequence classifier) to ONNX, quantises every matrix product's
@@ -10,8 +10,8 @@ Why ONNX Runtime and not ``torch.ao``'s dynamic quantisation: measured on the
 news_statements dev set (README, Benchmarks), torch's int8 Linear layers (symmetric,
 per-tensor weights, 7-bit activations on x86) cost the mpnet stance adapter 0.21
 macro-F1, and 0.09 with per-channel weights; ONNX Runtime's (per-channel int8 weights,
-asymmetric 8-bit activations) lost 0.008 on the stance run A, 0.014 on the shipped stance
-soup and 0.0004 on sentiment: over 0.01 for the soup, so ``auto`` does not pick it.
+asymmetric 8-bit activations) lost 0.008 on the stance run A, 0.014 on the round-2 soup,
+0.0104 on the round-3 adapter D (+0.0106 on news_contrast dev) and 0.0004 on sentiment.
 
 The quantised file is written once per model (``key``: the model's fingerprint) into
 ``paths.ONNX_DIR`` and reused by later processes and Dask workers; it is written
