@@ -186,9 +186,10 @@ def place_labels(fig, ax, rows, radii=None):
     return len(rows) - len(placed)
 
 
-def _group_panel(ax, table, by, n):
-    """Draw one panel of figure 3: the ``n`` groups of ``by`` with most statements as bars, members as diamonds."""
-    groups, dropped = top_rows(group_stance(table, by), by, n)
+def _group_panel(ax, table, groups, by, n):
+    """Draw one panel of figure 3: the ``n`` of ``groups`` (``group_stance(table, by)``) with most
+    statements as bars, members as diamonds."""
+    groups, dropped = top_rows(groups, by, n)
     groups = groups.sort_values(["score", by]).reset_index(drop=True)
     members = corpus_table(table)
     members[by] = members[by].replace("", NOT_STATED)
@@ -250,14 +251,15 @@ def group_figure(table, target=None, top=TOP_GROUPS):
         n_country, n_org = min(n_country, max(half, room - n_org)), min(n_org, max(half, room - n_country))
     body = head + step * n_country + gap + step * n_org + foot
     with matplotlib.rc_context(STYLE):
-        unsure = any((group_stance(table, by)["stance"] == UNCERTAIN).any() for by in ("country", "organization"))
+        groups = {by: group_stance(table, by) for by in ("country", "organization")}
+        unsure = any((g["stance"] == UNCERTAIN).any() for g in groups.values())
         note = join_notes(note, "bars: group (weighted by on-target statements" +
                           ("; hatched: uncertain, its speakers do not settle a side" if unsure else "") +
                           "); ◆: one speaker")
         canvas = Canvas(target, note, body)
         upper = canvas.axes(left=2.55, right=1.45, top=head, bottom=body - head - step * n_country)
-        _group_panel(upper, table, "country", n_country)
+        _group_panel(upper, table, groups["country"], "country", n_country)
         lower = canvas.axes(left=2.55, right=1.45, top=head + step * n_country + gap, bottom=foot)
-        _group_panel(lower, table, "organization", n_org)
+        _group_panel(lower, table, groups["organization"], "organization", n_org)
         lower.set_xlabel(SCORE_LABEL)
         return canvas.fig
