@@ -319,12 +319,19 @@ def score_texts(df: pd.DataFrame, task: str, *, target: str | None = None, model
 def speaker_description(role: str = "", organization: str = "", country: str = "") -> str:
     """Who speaks, as a stance model that reads speakers sees it: the role, organisation and
     country the extractor found, each once ("spokeswoman, Ministry of Foreign Affairs of
-    Russia"); never the person's name, which the model was not trained on."""
+    Russia"); never the person's name, which the model was not trained on.  The country is
+    left out when the role or organisation already names it, in any form the lexicon knows
+    ("US State Department", not "US State Department, United States")."""
+    from .attribution.countries import country_of
+
     parts = []
     for part in (role, organization, country):
         part = " ".join(str(part or "").split())
         if part and not any(part.lower() in seen.lower() for seen in parts):
             parts.append(part)
+    country = " ".join(str(country or "").split())
+    if country and parts[-1] == country and any(country_of(seen) == country for seen in parts[:-1]):
+        parts.pop()
     return ", ".join(parts)
 
 

@@ -340,6 +340,18 @@ def test_context_is_cut_to_its_last_words():
     assert with_context("", "It was lawful.", "") == "It was lawful."
 
 
+def test_speaker_description_names_each_part_once():
+    assert scoring.speaker_description("spokeswoman", "Ministry of Foreign Affairs of Russia", "Russia") == \
+        "spokeswoman, Ministry of Foreign Affairs of Russia"
+    # the organisation names the country by a short form or a seat: the country is not repeated
+    assert scoring.speaker_description("spokesman", "US State Department", "United States") == \
+        "spokesman, US State Department"
+    assert scoring.speaker_description("", "British Foreign Office", "United Kingdom") == "British Foreign Office"
+    assert scoring.speaker_description("President", "", "Kazakhstan") == "President, Kazakhstan"
+    assert scoring.speaker_description("Chairman", "Duma committee", "Russia") == "Chairman, Duma committee, Russia"
+    assert scoring.speaker_description(" ", None, "") == ""
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True)
 
