@@ -112,3 +112,21 @@ def test_committed_adapters_were_trained_with_the_cli_defaults(task):
         recipe["swaps"], recipe["r"], recipe["dropout"], recipe["bf16"])
     assert settings.get("context_noise", 0.0) == recipe.get("noise", 0.0)
     assert "news_statements" in settings["data"]
+
+
+def test_mix_option_overrides_one_dataset_and_keeps_the_recipes_others(tmp_path, monkeypatch):
+    import argparse
+
+    from analysis.cli import train as cli_train
+
+    for split in ("train", "dev"):
+        write_split(tmp_path, split, 6, with_target=True)
+    seen = {}
+    monkeypatch.setattr(cli_train, "train", lambda task, data, out, **kw: seen.update(kw))
+    monkeypatch.setattr(cli_train, "calibrate", lambda *a, **kw: None)
+    parser = argparse.ArgumentParser()
+    cli_train.add_arguments("train", parser)
+    args = parser.parse_args(["stance", "--data", str(tmp_path), "--out", str(tmp_path / "a"),
+                              "--mix", "news_contrast=2928"])
+    assert cli_train.run_cli("train", args) == 0
+    assert seen["mix"] == {**recipes.RECIPES["stance"]["mix"], "news_contrast": 2928}

@@ -21,7 +21,8 @@ def add_arguments(name, parser):
     parser.add_argument("--max-length", type=int)
     parser.add_argument("--cap", type=int, help="rows per dataset per epoch")
     parser.add_argument("--mix", action="append", metavar="DATASET=ROWS",
-                        help="rows per epoch for one dataset, overriding --cap (repeatable)")
+                        help="rows per epoch for one dataset, overriding --cap and the recipe's value for it; "
+                             "the recipe's other datasets keep theirs (repeatable)")
     parser.add_argument("--swaps", type=float, help="target-swapped neutral pairs per news row (stance)")
     parser.add_argument("--context-noise", type=float,
                         help="share of news_statements rows read after another statement of their topic (stance)")
@@ -62,7 +63,7 @@ def run_cli(name, args):
                  "cap": args.cap, "r": args.lora_r, "dropout": args.dropout, "bf16": args.bf16, "swaps": args.swaps,
                  "noise": args.context_noise, "roles": args.roles,
                  "base": args.base, "template": args.template,
-                 "mix": {k: int(v) for k, v in mix.items()} if mix else None}
+                 "mix": {**RECIPES[args.task].get("mix", {}), **{k: int(v) for k, v in mix.items()}} if mix else None}
         recipe = {**RECIPES[args.task], **{k: v for k, v in given.items() if v is not None}}
         train(args.task, args.data, args.out, seed=args.seed, device=args.device, init=args.init, **recipe)
     if args.neutral_shift:
