@@ -1,4 +1,6 @@
-"""Scale benchmark of ``python -m analysis run``: ``bench_scale.py [SIZE...] [--workers N] [--partition-size N]``.
+"""Scale benchmark of ``python -m analysis run``: each phase, cold, warm and +1% runs.
+
+``bench_scale.py [SIZE...] [--workers N] [--partition-size N] [--baseline REV]``
 
 For each size (default 1000 and 10000 articles) it generates a corpus
 (``make_corpus.py``, seed = size), then times each phase of the pipeline in this one
@@ -10,7 +12,9 @@ Dask cluster:
 
 * cold: an empty store and an empty score cache (``ANALYSIS_CACHE_DIR`` fresh per size);
 * warm: the same command again, nothing new (% of cold);
-* +1%: after adding 1% new articles (% of cold).
+* +1%: after adding 1% new articles (% of cold);
+* with ``--baseline REV``: a cold run of git revision REV (a temporary worktree, its own
+  store and score cache) on the same corpus right after this checkout's, and the ratio.
 
 While a run goes, the process tree is sampled with psutil: it prints the peak RSS of the
 driver and of each worker process (the largest children).  Finally the ratio of the
@@ -35,15 +39,16 @@ TARGET = "the deployment of foreign troops"
 MiB = 1 << 20
 
 
-def timed_run(corpus, store, cache, workers, partition_size):
-    """Run the command once; returns (seconds, driver peak RSS, [worker peak RSS, ...] in MiB)."""
+def timed_run(corpus, store, cache, workers, partition_size, root=ROOT):
+    """Run the command once with the package of checkout ``root``; returns (seconds, driver peak
+    RSS, [worker peak RSS, ...] in MiB)."""
     cmd = [sys.executable, "-m", "analysis", "run", "--articles", str(corpus), "--target", TARGET,
            "--store", str(store), "--partition-size", str(partition_size)]
     if workers:
         cmd += ["--workers", str(workers)]
-    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache)}
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache), "PYTHONPATH": str(root)}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stderr=subprocess.PIPE, text=True)
     driver, peaks = psutil.Process(proc.pid), {}
     while proc.poll() is None:
         try:
@@ -101,8 +106,17 @@ def phases(corpus, cache, out, device=None):
     return times
 
 
-def bench(size, folder, workers, partition_size, with_phases=True, device=None):
-    """Phases, then cold, warm and +1% runs on ``size`` generated articles; returns the cold seconds."""
+def checkout(rev, where):
+    """A detached worktree of git revision ``rev`` at ``where`` (its package is what a baseline run imports)."""
+    subprocess.run(["git", "worktree", "add", "--detach", str(where), rev], cwd=ROOT, check=True,
+                   capture_output=True)
+    return where
+
+
+def bench(size, folder, workers, partition_size, with_phases=True, device=None, baseline=None):
+    """Phases, then cold, warm and +1% runs on ``size`` generated articles; with ``baseline`` (a
+    checkout of another commit) its cold run on the same corpus right after this one's.
+    Returns the cold seconds."""
     corpus, store, cache = folder / f"corpus-{size}", folder / f"store-{size}", folder / f"cache-{size}"
     make_corpus(size, corpus, seed=size)
     print(f"{size} articles:")
@@ -112,6 +126,10 @@ def bench(size, folder, workers, partition_size, with_phases=True, device=None):
     cold, driver, workers_rss = timed_run(corpus, store, cache, workers, partition_size)
     print(f"  cold {cold:.1f}s ({size / cold:.2f} articles/s); peak RSS driver {driver:.0f} MiB, "
           f"workers {', '.join(f'{w:.0f}' for w in workers_rss)} MiB")
+    if baseline:
+        before = timed_run(corpus, folder / f"store-{size}-baseline", folder / f"cache-{size}-baseline", workers,
+                           partition_size, root=baseline)[0]
+        print(f"  cold with the baseline commit {before:.1f}s; this checkout takes {cold / before:.2f} x its time")
     warm = timed_run(corpus, store, cache, workers, partition_size)[0]
     print(f"  warm, nothing new {warm:.1f}s ({100 * warm / cold:.1f}% of cold)")
     make_corpus(max(1, size // 100), corpus, seed=size + 1, start=size)
@@ -128,11 +146,18 @@ def main():
     parser.add_argument("--keep", help="work in this folder and keep it")
     parser.add_argument("--no-phases", action="store_true", help="skip the per-phase timing")
     parser.add_argument("--device", help="where the phases score: auto, cpu, cuda[:N] (run uses $ANALYSIS_DEVICE)")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time a cold run of this git revision on each corpus, right after this checkout's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
-        colds = {size: bench(size, folder, args.workers, args.partition_size, not args.no_phases, args.device)
-                 for size in args.sizes}
+        baseline = checkout(args.baseline, folder / "baseline") if args.baseline else None
+        try:
+            colds = {size: bench(size, folder, args.workers, args.partition_size, not args.no_phases, args.device,
+                                 baseline) for size in args.sizes}
+        finally:
+            if baseline:
+                subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)
     if len(colds) > 1:
         small, large = min(colds), max(colds)
         print(f"cold time ratio {large}/{small} articles: {colds[large] / colds[small]:.2f} "
