@@ -219,10 +219,14 @@ def test_a_full_or_read_only_disk_is_said_as_such_and_the_store_kept(tmp_path, m
     assert {p: p.read_bytes() for p in where.rglob("*") if p.is_file() and p.name != ".lock"} == before
 
 
-def test_a_score_cache_folder_that_is_a_file_is_named_and_the_run_goes_on(tmp_path, monkeypatch):
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_a_score_cache_folder_that_is_a_file_is_named_once_and_the_run_goes_on(tmp_path, monkeypatch, capsys, under):
     (tmp_path / "cache-file").write_text("not a folder")
-    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache-file"))
-    with pytest.warns(RuntimeWarning, match=f"score cache folder {tmp_path / 'cache-file'} is a file; scores are "
-                                            "not cached"):
-        summary = run(corpus(tmp_path / "in", "a.txt"), tmp_path / "store")
-    assert summary["scored"] > 0 and (tmp_path / "cache-file").read_text() == "not a folder"
+    cache = tmp_path / "cache-file" / under if under else tmp_path / "cache-file"
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    assert cli_run(corpus(tmp_path / "in", "a.txt"), tmp_path / "store") == 0
+    told = [line for line in capsys.readouterr().err.splitlines() if str(tmp_path / "cache-file") in line]
+    why = "is a file" if cache.name == "cache-file" else f"cannot be made: {tmp_path / 'cache-file'} is a file"
+    assert told == [f"RuntimeWarning: score cache folder {cache} {why}; scores are not cached"], told
+    assert read_tables(tmp_path / "store", TARGET)["scored"]["p_favor"].notna().all()
+    assert (tmp_path / "cache-file").read_text() == "not a folder"
