@@ -5,8 +5,10 @@ Damage and trouble are told apart.  The file is deleted and rebuilt only when ``
 quick_check`` says it is damaged (or that it is no database).  A full disk, a read-only file or
 folder, a cache folder that is a file, or a database another process keeps locked are reported
 as what they are, and scoring goes on: what can be read is read, new scores are not stored.
+``usable_folder`` tells a command, once, that a file stands where the cache folder must be.
 """
 import hashlib
+import os
 import sqlite3
 import warnings
 from pathlib import Path
@@ -149,6 +151,21 @@ class ScoreCache:
             self.db.rollback()
         except sqlite3.DatabaseError:
             pass  # nothing was begun, or the connection is gone: nothing to undo
+
+
+def usable_folder(folder):
+    """``folder`` when the score cache can be kept there, else None with one RuntimeWarning naming
+    the file in the way (``folder`` itself or one of its parents).  Creates nothing; a read-only or
+    full disk is left to ``ScoreCache``, which still reads what it can."""
+    absolute = Path(os.path.abspath(folder))
+    for path in (absolute, *absolute.parents):
+        if path.is_dir():
+            return folder
+        if os.path.lexists(path):
+            why = "is a file" if path == absolute else f"cannot be made: {path} is a file"
+            warnings.warn(f"score cache folder {folder} {why}; scores are not cached", RuntimeWarning, stacklevel=2)
+            return None
+    return folder
 
 
 def _locked(exc) -> bool:

@@ -70,6 +70,7 @@ from .parts import (
     table_problem,
     write_corpus_table,
 )
+from .scorecache import usable_folder
 
 DEFAULT_PARTITION = 200
 TEXTS_PER_ARTICLE = 5  # a scoring partition holds partition_size * this many texts
@@ -339,9 +340,7 @@ def _run(articles, target, store, models, precision, device, scheduler, n_worker
     if art.empty:
         return summary
     corpus = corpus_id(art["article_key"])
-    if paths.cache_dir().exists() and not paths.cache_dir().is_dir():  # the workers' warnings are not shown
-        warnings.warn(f"score cache folder {paths.cache_dir()} is a file; scores are not cached", RuntimeWarning,
-                      stacklevel=2)
+    usable_folder(paths.cache_dir())  # a file in the way is said here: the workers' warnings are not shown
     with Executor(scheduler, n_workers) as executor:
         statements, speakers, summary["extracted"] = _collect(problems, extract_phase, art, store, partition_size,
                                                               executor, progress)

@@ -1,12 +1,17 @@
 """Hostile corpus inputs (issue 25): each bad file gets one message naming it, the rest loads.
 
 Fixtures: ``tests/fixtures/hostile/corpus_*`` (dates outside 1677-2262 in every format, JSON
-nested deeper than the recursion limit, a lone surrogate escape in JSONL).
+nested deeper than the recursion limit, a lone surrogate escape in JSONL).  The commands that
+score (``stance``, ``run``, ``figures``) run on the whole ``tests/fixtures/hostile/`` folder
+with one good article beside it.
 """
+import os
+import shutil
 import subprocess
 import sys
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +23,11 @@ from analysis.io import InputProblem
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 CORPUS_FILES = sorted(HOSTILE.glob("corpus_*"))
+GOOD = ROOT / "tests" / "fixtures" / "corpus" / "briefing.md"
+TARGET = "the fee"
+# The articles of the whole hostile folder and GOOD in which statements are found.
+KEPT = {"briefing", "xss_quote", "corpus_date_1500", "date-0999", "date-2300", "nested-1", "surrogate-1",
+        "surrogate-2"}
 
 
 def load_with_messages(paths):
@@ -85,3 +95,57 @@ def test_cli_on_the_hostile_corpus_names_each_bad_file_once_and_keeps_the_rest(t
         assert sum(line.startswith(f"{path}:") for line in lines) == 1, (path.name, result.stderr)
     assert "loaded 9 articles from 8 files; 2 skipped" in lines
     pd.read_csv(out, encoding="utf-8")  # written, and valid UTF-8
+
+
+@pytest.fixture(scope="module")
+def whole_corpus(tmp_path_factory):
+    """Every file of the hostile folder and GOOD, in one folder (``figures`` reads one path)."""
+    folder = tmp_path_factory.mktemp("whole")
+    for path in [*HOSTILE.iterdir(), GOOD]:
+        shutil.copy(path, folder)
+    return folder
+
+
+def run_on_whole_corpus(folder, tmp_path, *args):
+    """Run ``python -m analysis ARGS``; check it exits 0, says nothing twice and names each bad
+    file of ``folder`` once (besides extraction's "no statements found" for an article)."""
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache"), "ANALYSIS_PRECISION": "fp32",
+           "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert [line for line, n in Counter(lines).items() if n > 1] == [], result.stderr
+    named = Counter(line.split(": ")[0] for line in lines
+                    if line.startswith(str(folder)) and not line.endswith(": no statements found"))
+    assert named == {str(path): 1 for path in folder.glob("corpus_*")}, result.stderr
+
+
+def test_statements_on_the_whole_hostile_corpus_keeps_every_good_article(whole_corpus, tmp_path):
+    run_on_whole_corpus(whole_corpus, tmp_path, "statements", whole_corpus, "-o", tmp_path / "statements.csv")
+    assert set(pd.read_csv(tmp_path / "statements.csv")["article_id"]) == KEPT
+
+
+@pytest.mark.slow
+def test_stance_on_the_whole_hostile_corpus_keeps_every_good_article(whole_corpus, tmp_path):
+    run_on_whole_corpus(whole_corpus, tmp_path, "stance", whole_corpus, "--target", TARGET,
+                        "-o", tmp_path / "speakers.csv", "--statements-out", tmp_path / "statements.csv")
+    assert set(pd.read_csv(tmp_path / "statements.csv")["article_id"]) == KEPT
+
+
+@pytest.mark.slow
+def test_run_on_the_whole_hostile_corpus_keeps_every_good_article(whole_corpus, tmp_path):
+    from analysis.store import read_tables
+
+    store = tmp_path / "store"
+    run_on_whole_corpus(whole_corpus, tmp_path, "run", "--articles", whole_corpus, "--target", TARGET,
+                        "--store", store, "--scheduler", "sync")
+    assert set(read_tables(store, TARGET)["scored"]["article_id"]) == KEPT
+
+
+@pytest.mark.slow
+def test_figures_on_the_whole_hostile_corpus_keeps_every_good_article(whole_corpus, tmp_path):
+    out = tmp_path / "figures"
+    run_on_whole_corpus(whole_corpus, tmp_path, "figures", "--articles", whole_corpus, "--target", TARGET,
+                        "--out", out)
+    assert set(pd.read_csv(out / "statements.csv")["article_id"]) == KEPT

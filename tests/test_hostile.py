@@ -238,3 +238,15 @@ def test_run_with_an_unreachable_scheduler_exits_2_with_one_line(tmp_path, capsy
     assert f"error: cannot reach the Dask scheduler tcp://127.0.0.1:{port} (" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
+def test_stance_with_a_score_cache_folder_that_is_a_file_says_so_once_and_goes_on(tmp_path):
+    cache, out = tmp_path / "cache-file", tmp_path / "speakers.csv"
+    cache.write_text("not a folder")
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache), "ANALYSIS_PRECISION": "fp32", "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "analysis", "stance", str(HOSTILE / "xss_quote.txt"), "--target", "the fee",
+               "-o", str(out)]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    told = [line for line in result.stderr.splitlines() if str(cache) in line]
+    assert told == [f"RuntimeWarning: score cache folder {cache} is a file; scores are not cached"], result.stderr
+    assert len(pd.read_csv(out)) and cache.read_text() == "not a folder"

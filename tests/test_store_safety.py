@@ -3,12 +3,16 @@ files deleted, every part and table checked before it is served, a full or read-
 as what it is.
 
 Real spaCy extraction on three tiny articles; scoring is replaced by a stand-in (no model is
-loaded), since these tests are about the store's files, not the scores."""
+loaded), since these tests are about the store's files, not the scores; only the two concurrent
+``python -m analysis run`` processes score with the project's adapters."""
 import errno
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyarrow.parquet as pq
@@ -16,8 +20,10 @@ import pytest
 
 from analysis import scoring, store
 from analysis.__main__ import main
+from analysis.speakers import CORPUS
 from analysis.store import read_tables, run_store
 
+ROOT = Path(__file__).resolve().parent.parent
 TARGET = "the new pension reform"
 ARTICLES = {
     "a.txt": 'date 2022-01-05 "We will help the pensioners," Minister Ann Lee said on Monday.\n',
@@ -81,6 +87,42 @@ def test_a_second_run_on_a_store_in_use_refuses_and_the_first_finishes(tmp_path,
     assert summary["articles"] == 2
     tables = read_tables(where, TARGET)
     assert set(tables["articles"]["article_id"]) == {"a", "b"} == set(tables["scored"]["article_id"])
+
+
+def run_process(articles, where, cache):
+    """A ``python -m analysis run`` process on ``articles`` into ``where`` (its stderr piped)."""
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "analysis", "run", "--articles", str(articles), "--target", TARGET,
+                             "--store", str(where), "--scheduler", "sync", "--precision", "fp32"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_two_run_processes_on_one_store_never_mix_tables_nor_delete_other_files(tmp_path):
+    where = tmp_path / "store"
+    where.mkdir()
+    decoys = [where / ".video.mp4.part", tmp_path / ".video.mp4.part", tmp_path / ".articles.parquet.x1y2z3.part"]
+    for decoy in decoys:
+        decoy.write_text("the user's own")
+    inputs = [corpus(tmp_path / "one", "a.txt", "b.txt"), corpus(tmp_path / "two", "c.txt")]
+    procs = [run_process(articles, where, tmp_path / "cache") for articles in inputs]
+    errs = [proc.communicate(timeout=1200)[1] for proc in procs]
+    codes = [proc.returncode for proc in procs]
+    assert sorted(codes) in ([0, 0], [0, 2]) and not any("Traceback" in err for err in errs), errs
+    if 2 in codes:  # the one that found the store in use said so in one line
+        refused = errs[codes.index(2)].splitlines()
+        assert len(refused) == 1 and refused[0].startswith(f"error: {where} is in use by another run"), refused
+    tables = read_tables(where, TARGET)
+    written = set(tables["articles"]["article_id"])
+    assert written in [ids for ids, code in zip(({"a", "b"}, {"c"}), codes) if code == 0]  # the last to finish
+    for name in ("statements", "scored", "speaker_stance"):
+        assert set(tables[name]["article_id"]) - {CORPUS} == written, name  # one input's rows only
+    reference = tmp_path / "reference"
+    run(inputs[0] if "a" in written else inputs[1], reference)
+    assert tables["statements"].equals(read_tables(reference, TARGET)["statements"])
+    assert list(tables["scored"]["statement_id"]) == list(tables["statements"]["statement_id"])
+    assert tables["scored"]["p_favor"].notna().all()
+    assert [d.read_text() for d in decoys] == ["the user's own"] * len(decoys)
 
 
 def test_clean_up_deletes_only_the_stores_own_files(tmp_path):
@@ -177,10 +219,14 @@ def test_a_full_or_read_only_disk_is_said_as_such_and_the_store_kept(tmp_path, m
     assert {p: p.read_bytes() for p in where.rglob("*") if p.is_file() and p.name != ".lock"} == before
 
 
-def test_a_score_cache_folder_that_is_a_file_is_named_and_the_run_goes_on(tmp_path, monkeypatch):
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_a_score_cache_folder_that_is_a_file_is_named_once_and_the_run_goes_on(tmp_path, monkeypatch, capsys, under):
     (tmp_path / "cache-file").write_text("not a folder")
-    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache-file"))
-    with pytest.warns(RuntimeWarning, match=f"score cache folder {tmp_path / 'cache-file'} is a file; scores are "
-                                            "not cached"):
-        summary = run(corpus(tmp_path / "in", "a.txt"), tmp_path / "store")
-    assert summary["scored"] > 0 and (tmp_path / "cache-file").read_text() == "not a folder"
+    cache = tmp_path / "cache-file" / under if under else tmp_path / "cache-file"
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    assert cli_run(corpus(tmp_path / "in", "a.txt"), tmp_path / "store") == 0
+    told = [line for line in capsys.readouterr().err.splitlines() if str(tmp_path / "cache-file") in line]
+    why = "is a file" if cache.name == "cache-file" else f"cannot be made: {tmp_path / 'cache-file'} is a file"
+    assert told == [f"RuntimeWarning: score cache folder {cache} {why}; scores are not cached"], told
+    assert read_tables(tmp_path / "store", TARGET)["scored"]["p_favor"].notna().all()
+    assert (tmp_path / "cache-file").read_text() == "not a folder"

@@ -1,6 +1,7 @@
 """``python -m analysis figures --articles DIR|--store DIR --target T --out DIR``: run the notebooks."""
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from ..build import NOTEBOOKS, build_figures
@@ -24,10 +25,11 @@ def add_arguments(name, parser):
 
 
 def check_inputs(args):
-    """Why the build cannot run (no article, no store tables, a missing model), or None."""
+    """Why the build cannot run (no article, no store tables, a missing model), or None.  The bad
+    inputs' messages are said here only when it cannot: otherwise the build loads the articles
+    again and says them then, once."""
     from ..corpus import load_articles
-    from ..errors import ModelNotFound, NoArticlesError
-    from ..scoring import get_scorer
+    from ..errors import NoArticlesError
 
     if args.store:
         from ..store import read_tables
@@ -37,10 +39,25 @@ def check_inputs(args):
         except FileNotFoundError as exc:
             return str(exc)
         return None  # the store's tables are scored already: the models are not used
-    try:
-        load_articles([args.articles])  # each bad input has its message
-    except NoArticlesError:
-        return f"no article could be loaded from {args.articles}"
+    with warnings.catch_warnings(record=True) as told:
+        warnings.simplefilter("always")
+        try:
+            load_articles([args.articles])
+            problem = None
+        except NoArticlesError:
+            problem = f"no article could be loaded from {args.articles}"
+    problem = problem or _missing_model(args)
+    if problem:
+        for w in told:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return problem
+
+
+def _missing_model(args):
+    """Why the stance or sentiment model of ``args`` cannot be found, or None."""
+    from ..errors import ModelNotFound
+    from ..scoring import get_scorer
+
     for task, model in (("stance", args.model), ("sentiment", args.sentiment_model)):
         try:
             get_scorer(task, model, args.precision)

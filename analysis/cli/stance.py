@@ -19,15 +19,16 @@ def add_arguments(name, parser):
 def run_cli(name, args):
     """Load, extract, score, aggregate, write atomically; returns 0, or 2 when no article loaded
     (a missing model or GPU raises, and ``__main__`` says it: ``common.EXIT_CODES``)."""
-    from ..scoring import score_statements  # here, so that --help loads neither torch nor spaCy
+    from ..scorecache import usable_folder
+    from ..scoring import DEFAULT_CACHE, score_statements  # here, so that --help loads neither torch nor spaCy
     from ..statements import extract_statements
 
     articles = load_cli(args)
     if articles is None:
         return 2
     statements, _ = extract_statements(articles)
-    scored = score_statements(statements, args.target, model=args.model,
-                              sentiment_model=args.sentiment_model, device=args.device)
+    scored = score_statements(statements, args.target, model=args.model, sentiment_model=args.sentiment_model,
+                              cache_dir=usable_folder(DEFAULT_CACHE), device=args.device)
     table = speaker_stance(scored, articles)
     if args.statements_out:
         write_table(scored, args.statements_out)
