@@ -70,6 +70,17 @@ def test_a_lone_surrogate_becomes_a_replacement_character_with_a_message():
                         f"replaced with U+FFFD"]
 
 
+def test_a_file_name_spelt_in_nfc_and_in_nfd_gives_two_ids_that_look_different(tmp_path):
+    import unicodedata
+
+    for form, text in (("NFC", "The minister said the plan was good."), ("NFD", "The minister said it was bad.")):
+        (tmp_path / unicodedata.normalize(form, "café.txt")).write_text(f"Title: {form}\n\n{text}\n")
+    df, messages = load_with_messages([tmp_path])
+    assert sorted(df["article_id"]) == ["café", "café~2"]
+    assert all(unicodedata.is_normalized("NFC", i) for i in df["article_id"])
+    assert len([m for m in messages if "already used" in m]) == 1
+
+
 def test_twenty_thousand_unclosed_paragraphs_load_in_linear_time(tmp_path):
     # every <p> left open nests the next: asking each <p> for its own strings was quadratic
     page = tmp_path / "unclosed.html"

@@ -8,6 +8,7 @@ table file's rows (the ``score`` command's input).
 """
 import hashlib
 import os
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -153,8 +154,9 @@ def combine(per_file, files, stats, strict=False) -> pd.DataFrame:
     """The corpus-wide half of ``load_articles``: the article dicts of each file (an
     iterable of lists, in file order, as ``read_file`` returns them) -> ARTICLES.
 
-    Drops an article whose text repeats an earlier one and renames a repeated id, each
-    with a message; ``files`` and ``stats["skipped"]`` (counted on) go to ``df.attrs``.
+    Drops an article whose text repeats an earlier one and renames a repeated id (ids
+    compared in Unicode NFC, so names spelt in NFC and NFD are one id), each with a message;
+    ``files`` and ``stats["skipped"]`` (counted on) go to ``df.attrs``.
     """
     records, seen_text, seen_ids = [], {}, set()
     for articles in per_file:
@@ -166,6 +168,8 @@ def combine(per_file, files, stats, strict=False) -> pd.DataFrame:
                 skip(stats, f"{article['source']}: duplicate of {seen_text[key]}; skipped", strict)
                 continue
             seen_text[key] = article["source"]
+            if isinstance(article["article_id"], str):  # "café" typed two ways is one id: NFC
+                article = {**article, "article_id": unicodedata.normalize("NFC", article["article_id"])}
             if article["article_id"] in seen_ids:
                 new_id = _unique_id(article["article_id"], seen_ids)
                 report(f"{article['source']}: article_id {article['article_id']!r} already used; "
