@@ -36,6 +36,7 @@ import pandas as pd
 
 from . import device as devices
 from . import numerics, schemas
+from .attribution.countries import country_of
 from .classifier import ADAPTERS_DIR, hash_files, with_context
 from .device import fast_bf16, resolve_precision  # noqa: F401 (public: they were defined here)
 from .errors import ModelNotFound
@@ -322,8 +323,6 @@ def speaker_description(role: str = "", organization: str = "", country: str = "
     Russia"); never the person's name, which the model was not trained on.  The country is
     left out when the role or organisation already names it, in any form the lexicon knows
     ("US State Department", not "US State Department, United States")."""
-    from .attribution.countries import country_of
-
     parts = []
     for part in (role, organization, country):
         part = " ".join(str(part or "").split())

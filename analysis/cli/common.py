@@ -28,6 +28,15 @@ def report_error(exc: Exception) -> int:
     return fail(describe_os_error(exc) if isinstance(exc, OSError) else exc, code=code)
 
 
+def missing_split(folders, splits) -> str | None:
+    """The first ``FOLDER/SPLIT.csv.gz`` of ``folders`` x ``splits`` that is not a file, as text, or None:
+    what ``train`` and ``soup`` say before any model loads."""
+    from pathlib import Path
+
+    return next((str(Path(d) / f"{s}.csv.gz") for d in folders for s in splits
+                 if not (Path(d) / f"{s}.csv.gz").is_file()), None)
+
+
 # -- options several commands share -------------------------------------------------------------
 def add_input_arguments(parser) -> None:
     """The corpus input of the commands that read articles: PATH... and --strict."""
@@ -74,7 +83,7 @@ def load_cli(args):
     try:
         articles = load_articles(args.paths, strict=args.strict)
     except InputError as exc:
-        print(f"error: {exc} (--strict: stopped, nothing written)", file=sys.stderr)
+        fail(f"{exc} (--strict: stopped, nothing written)")
         return None
     except NoArticlesError as exc:
         print(f"loaded 0 articles from {exc.files} files; {exc.skipped} skipped", file=sys.stderr)

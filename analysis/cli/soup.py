@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ..classifier import ADAPTERS_DIR
 from ..soup import soup
-from .common import add_precision_argument
+from .common import add_precision_argument, missing_split
 
 
 def add_arguments(name, parser):
@@ -23,7 +23,7 @@ def run_cli(name, args):
     from ..train import calibrate
 
     out = Path(args.out or ADAPTERS_DIR / args.task)
-    missing = next((Path(d) / "dev.csv.gz" for d in args.data if not (Path(d) / "dev.csv.gz").is_file()), None)
+    missing = missing_split(args.data, ("dev",))
     if missing:
         raise FileNotFoundError(f"{missing}: no such file (--data names folders with dev.csv.gz)")
     soup(args.adapters, args.weights, out)

@@ -6,7 +6,7 @@ from ..card import write_card
 from ..classifier import ADAPTERS_DIR
 from ..recipes import RECIPES, TASKS
 from ..train import calibrate, load_split, shift_neutral, train
-from .common import add_device_argument, add_precision_argument, fail
+from .common import add_device_argument, add_precision_argument, fail, missing_split
 
 
 def add_arguments(name, parser):
@@ -50,8 +50,7 @@ def run_cli(name, args):
     """Train (the task's recipe, overridden by the options given), shift, calibrate; returns 0,
     or 2 before any model loads when a data folder lacks its split."""
     splits = ("dev",) if args.card_only or args.calibrate_only else ("train", "dev")
-    missing = next((Path(d) / f"{s}.csv.gz" for d in args.data for s in splits
-                    if not (Path(d) / f"{s}.csv.gz").is_file()), None)
+    missing = missing_split(args.data, splits)
     if missing:
         return fail(f"{missing}: no such file (--data names shared {args.task} data folders)")
     if args.card_only:
