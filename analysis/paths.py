@@ -4,6 +4,9 @@
     the installed ``analysis`` package (its models ship inside it as package data).
 ``MODELS_DIR``
     the committed stance and sentiment adapters, ``analysis/models/<task>``.
+``TRAINING_DATA_DIR``
+    the project's own written training sets, ``analysis/training_data/<name>`` (CC0; each
+    folder has ``train.csv.gz``, ``dev.csv.gz`` and a README), read by ``train --data``.
 ``REPO_ROOT``
     the source checkout holding the package (an editable install, or a clone used in
     place), or None when the package is installed without its repository.
@@ -31,6 +34,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MODELS_DIR = PACKAGE_DIR / "models"
+TRAINING_DATA_DIR = PACKAGE_DIR / "training_data"  # the project's own written training sets (CC0)
 
 
 def _checkout(package_dir: Path) -> Path | None:

@@ -46,6 +46,8 @@ DATASETS = {
                         "project (../shared/data/news_statements/README.md)", "CC0"),
     "news_contrast": ("contrast groups of statements whose stance the surface words do not decide, each with the "
                       "sentence before it, written for this project (../shared/data/news_contrast/README.md)", "CC0"),
+    "news_responses": ("responses to an action (sanctions, suits, strikes, boycotts) and the criticism of them, "
+                       "written for this project (analysis/training_data/news_responses/README.md)", "CC0"),
     "newsmtsc": ("NewsMTSC political news sentences (Hamborg & Donnay 2021)",
                  "MIT-style for new files; no separate data licence"),
     "semeval2017_4a": ("SemEval-2017 Task 4A tweets (Rosenthal et al. 2017)", "CC BY 3.0, and Twitter's terms"),
@@ -56,4 +58,5 @@ DATASETS = {
 
 NEWS = "news_statements"  # the project's own news data: its rows are reported per phenomenon
 CONTRAST = "news_contrast"  # contrast groups with the sentence before each statement (``contrast_report``)
-OWN = (NEWS, CONTRAST)  # the project's own sets, reported apart from the shared (public) ones
+RESPONSES = "news_responses"  # responses to an action (sanctions, suits, protests) and their critics
+OWN = (NEWS, CONTRAST, RESPONSES)  # the project's own sets, reported apart from the shared (public) ones

@@ -213,7 +213,7 @@ def dev_report(dev, logits, labels, temperature):
                   "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
            for name, g in dev.groupby("dataset", sort=True)}
     news, contrast = (dev["dataset"] == NEWS).to_numpy(), (dev["dataset"] == CONTRAST).to_numpy()
-    shared = ~(news | contrast)
+    shared = ~dev["dataset"].isin(OWN).to_numpy()
     cm = pd.crosstab(pd.Categorical(dev["label"], labels), pd.Categorical([labels[i] for i in pred], labels),
                      dropna=False)
     report = {
@@ -258,8 +258,9 @@ def selection_score(dev, logits, n_classes):
     """Checkpoint selection: mean macro-F1 of the news_statements rows, the news_contrast
     rows and the other (shared) rows (of those present)."""
     news, contrast = (dev["dataset"] == NEWS).to_numpy(), (dev["dataset"] == CONTRAST).to_numpy()
+    shared = ~dev["dataset"].isin(OWN).to_numpy()
     y, pred = dev["y"].to_numpy(), logits.argmax(1)
-    parts = [macro_f1(y[m], pred[m], n_classes) for m in (news, contrast, ~(news | contrast)) if m.any()]
+    parts = [macro_f1(y[m], pred[m], n_classes) for m in (news, contrast, shared) if m.any()]
     return float(np.mean(parts)), parts
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import card, recipes, train
+from analysis import card, paths, recipes, train
 from analysis.classifier import CONTEXT_SEP, with_context
 
 CONTRAST_ROWS = [  # (topic, context, text, stance, phenomenon, pair_id)
@@ -70,6 +70,28 @@ def test_selection_score_averages_the_three_parts(contrast):
     logits[len(contrast) * 2:] = np.eye(3)[(rows["y"].to_numpy()[len(contrast) * 2:] + 1) % 3]  # shared all wrong
     score, parts = train.selection_score(rows, logits, 3)
     assert parts == [1.0, 1.0, 0.0] and score == pytest.approx(2 / 3)
+
+
+def test_the_project_sets_are_never_counted_as_shared(contrast):
+    """news_responses (the project's own, written set) is reported per dataset, not mixed
+    into the shared (public) sets' macro-F1 nor into checkpoint selection's shared part."""
+    rows = pd.concat([contrast.assign(dataset="vast"), contrast.assign(dataset="news_responses")],
+                     ignore_index=True)
+    logits = np.eye(3)[rows["y"].to_numpy()]
+    logits[len(contrast):] = np.eye(3)[(rows["y"].to_numpy()[len(contrast):] + 1) % 3]  # own rows all wrong
+    report = train.dev_report(rows, logits, train.TASKS["stance"]["labels"], 1.0)
+    assert report["shared_macro_f1"] == 1.0 and report["per_dataset"]["news_responses"]["macro_f1"] == 0.0
+    assert train.selection_score(rows, logits, 3)[1] == [1.0]
+
+
+def test_the_shipped_response_data_keeps_its_columns_and_labels():
+    folder = paths.TRAINING_DATA_DIR / "news_responses"
+    for split in ("train", "dev"):
+        rows = train.load_split(folder, "stance", split)
+        assert set(rows["dataset"]) == {"news_responses"} and set(rows["label"]) == {"favor", "against", "neutral"}
+        assert (rows["statement"] != "").all() and (rows["pair_id"] != "").all()
+    topics = [set(train.load_split(folder, "stance", s)["topic"]) for s in ("train", "dev")]
+    assert not topics[0] & topics[1]  # dev topics are not trained on
 
 
 def test_context_noise_keeps_labels_and_draws_from_the_topic():
