@@ -4,6 +4,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import matplotlib.colors
 import numpy as np
 import pandas as pd
 import pytest
@@ -364,3 +365,16 @@ def test_uncertain_speakers_are_hatched_faded_bars_in_their_lean_colour():
     assert "uncertain" in legend
     text = figures.evidence_markdown(table, df)
     assert "| Weak | uncertain |" in text and "| Split | uncertain |" in text
+
+
+def test_stance_sentiment_legend_explains_the_uncertain_ring():
+    """Figure 2 draws an uncertain speaker as a ring in the colour it leans to (grey when it
+    leans nowhere); its legend entry says so and is a neutral ring, not one side's colour."""
+    df = scored([("a", "Sure", "favor", 1.0), ("a", "Weak", (0.55, 0.10, 0.35), 1.0),
+                 ("a", "Split", "favor", 1.0), ("a", "Split", "against", 1.0)])
+    fig = figures.stance_sentiment_figure(speaker_stance(df, n_boot=200))
+    legend = fig.axes[0].get_legend()
+    entry = next(i for i, t in enumerate(legend.get_texts()) if t.get_text().startswith("uncertain"))
+    assert legend.get_texts()[entry].get_text() == "uncertain (ring in the colour it leans to)"
+    ring = legend.legend_handles[entry]
+    assert not ring.get_facecolor().any() and matplotlib.colors.to_hex(ring.get_edgecolor()[0]) == "#555555"

@@ -133,7 +133,8 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
         g = shown[shown["stance"] == UNCERTAIN]
         if len(g):  # hollow: a side is not settled
             ax.scatter(g["score"], g["sentiment_score"], s=point_area(g["n_statements"]), facecolor="none",
-                       edgecolor=stance_colors(g), linewidth=1.5, label=UNCERTAIN, zorder=3)
+                       edgecolor=stance_colors(g), linewidth=1.5, label=f"{UNCERTAIN} (ring in the colour it leans to)",
+                       zorder=3)
         ax.set_xlim(-1.05, 1.05)
         ax.set_ylim(-1.05, 1.05)
         ax.set_xlabel(SCORE_LABEL)
@@ -146,6 +147,8 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
                            title="stance label (point area grows with statements)", title_fontsize=8)
         for handle in legend.legend_handles:
             handle.set_sizes([40])
+            if not handle.get_facecolor().any():  # the uncertain ring: neutral grey, not its first point's lean
+                handle.set_edgecolor("#555555")
         unnamed = place_labels(canvas.fig, ax, shown, np.sqrt(point_area(shown["n_statements"])) / 2)
         if unnamed:
             canvas.add_note(f"{unnamed} crowded points left unnamed (see the evidence table)")
