@@ -201,6 +201,13 @@ def groups_right(rows, correct):
     return (float(grouped.all().mean()) if len(grouped) else None), int(len(grouped))
 
 
+def dev_parts(dev):
+    """Boolean masks over ``dev``: the news_statements rows, the news_contrast rows, and the
+    shared (public) rows, i.e. those of no own set (``recipes.OWN``)."""
+    dataset = dev["dataset"]
+    return (dataset == NEWS).to_numpy(), (dataset == CONTRAST).to_numpy(), ~dataset.isin(OWN).to_numpy()
+
+
 def dev_report(dev, logits, labels, temperature):
     """Macro-F1 overall, for news_statements, news_contrast and the shared rows, per
     dataset and per phenomenon; contrast groups fully right; confusion matrix; ECE
@@ -212,8 +219,7 @@ def dev_report(dev, logits, labels, temperature):
     per = {name: {"n": int(len(g)), "classes": [labels[c] for c in sorted(set(y[g.index]))],
                   "macro_f1": _f1_over_own_classes(y[g.index], pred[g.index], n)}
            for name, g in dev.groupby("dataset", sort=True)}
-    news, contrast = (dev["dataset"] == NEWS).to_numpy(), (dev["dataset"] == CONTRAST).to_numpy()
-    shared = ~dev["dataset"].isin(OWN).to_numpy()
+    news, contrast, shared = dev_parts(dev)
     cm = pd.crosstab(pd.Categorical(dev["label"], labels), pd.Categorical([labels[i] for i in pred], labels),
                      dropna=False)
     report = {
@@ -257,10 +263,8 @@ def dev_check(dev, per_dataset, rng):
 def selection_score(dev, logits, n_classes):
     """Checkpoint selection: mean macro-F1 of the news_statements rows, the news_contrast
     rows and the other (shared) rows (of those present)."""
-    news, contrast = (dev["dataset"] == NEWS).to_numpy(), (dev["dataset"] == CONTRAST).to_numpy()
-    shared = ~dev["dataset"].isin(OWN).to_numpy()
     y, pred = dev["y"].to_numpy(), logits.argmax(1)
-    parts = [macro_f1(y[m], pred[m], n_classes) for m in (news, contrast, shared) if m.any()]
+    parts = [macro_f1(y[m], pred[m], n_classes) for m in dev_parts(dev) if m.any()]
     return float(np.mean(parts)), parts
 
 

@@ -377,4 +377,5 @@ def test_stance_sentiment_legend_explains_the_uncertain_ring():
     entry = next(i for i, t in enumerate(legend.get_texts()) if t.get_text().startswith("uncertain"))
     assert legend.get_texts()[entry].get_text() == "uncertain (ring in the colour it leans to)"
     ring = legend.legend_handles[entry]
-    assert not ring.get_facecolor().any() and matplotlib.colors.to_hex(ring.get_edgecolor()[0]) == "#555555"
+    assert not ring.get_facecolor().any()
+    assert matplotlib.colors.to_hex(ring.get_edgecolor()[0]) == figures.style.UNCERTAIN_RING

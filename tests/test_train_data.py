@@ -86,12 +86,11 @@ def test_the_project_sets_are_never_counted_as_shared(contrast):
 
 def test_the_shipped_response_data_keeps_its_columns_and_labels():
     folder = paths.TRAINING_DATA_DIR / "news_responses"
-    for split in ("train", "dev"):
-        rows = train.load_split(folder, "stance", split)
+    splits = [train.load_split(folder, "stance", split) for split in ("train", "dev")]
+    for rows in splits:
         assert set(rows["dataset"]) == {"news_responses"} and set(rows["label"]) == {"favor", "against", "neutral"}
         assert (rows["statement"] != "").all() and (rows["pair_id"] != "").all()
-    topics = [set(train.load_split(folder, "stance", s)["topic"]) for s in ("train", "dev")]
-    assert not topics[0] & topics[1]  # dev topics are not trained on
+    assert not set(splits[0]["topic"]) & set(splits[1]["topic"])  # dev topics are not trained on
 
 
 def test_context_noise_keeps_labels_and_draws_from_the_topic():

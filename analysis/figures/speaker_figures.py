@@ -11,6 +11,7 @@ from .style import (
     STYLE,
     TOP_GROUPS,
     TOP_SPEAKERS,
+    UNCERTAIN_RING,
     UNCERTAIN_STYLE,
     Canvas,
     corpus_table,
@@ -145,10 +146,10 @@ def stance_sentiment_figure(table, target=None, top=TOP_SPEAKERS):
                     va="bottom" if y < 0.5 else "top", fontsize=8.5, color="#666666", style="italic")
         legend = ax.legend(loc="lower center", ncol=4, fontsize=8, bbox_to_anchor=(0.5, 1.0),
                            title="stance label (point area grows with statements)", title_fontsize=8)
-        for handle in legend.legend_handles:
+        for handle, text in zip(legend.legend_handles, legend.get_texts()):
             handle.set_sizes([40])
-            if not handle.get_facecolor().any():  # the uncertain ring: neutral grey, not its first point's lean
-                handle.set_edgecolor("#555555")
+            if text.get_text().startswith(UNCERTAIN):  # a neutral ring, not its first point's lean
+                handle.set_edgecolor(UNCERTAIN_RING)
         unnamed = place_labels(canvas.fig, ax, shown, np.sqrt(point_area(shown["n_statements"])) / 2)
         if unnamed:
             canvas.add_note(f"{unnamed} crowded points left unnamed (see the evidence table)")

@@ -18,6 +18,7 @@ STANCE_COLORS = {"favor": OKABE_ITO["blue"], "against": OKABE_ITO["vermillion"],
 
 
 UNCERTAIN_STYLE = {"alpha": 0.45, "hatch": "////"}  # an uncertain speaker: faded, hatched, in its lean's colour
+UNCERTAIN_RING = "#555555"  # figure 2's legend entry for uncertain rings, which take each speaker's lean colour
 
 
 SERIES_COLORS = [OKABE_ITO[k] for k in ("orange", "sky", "green", "purple")]  # yellow: too pale on white
