@@ -48,6 +48,9 @@ DATASETS = {
                       "sentence before it, written for this project (../shared/data/news_contrast/README.md)", "CC0"),
     "news_responses": ("responses to an action (sanctions, suits, strikes, boycotts) and the criticism of them, "
                        "written for this project (analysis/training_data/news_responses/README.md)", "CC0"),
+    "news_reasons": ("the reasons given for an action or against its need, rebuttals of its critics and promised "
+                     "limits, in contrast groups, written for this project "
+                     "(analysis/training_data/news_reasons/README.md)", "CC0"),
     "newsmtsc": ("NewsMTSC political news sentences (Hamborg & Donnay 2021)",
                  "MIT-style for new files; no separate data licence"),
     "semeval2017_4a": ("SemEval-2017 Task 4A tweets (Rosenthal et al. 2017)", "CC BY 3.0, and Twitter's terms"),
@@ -59,4 +62,5 @@ DATASETS = {
 NEWS = "news_statements"  # the project's own news data: its rows are reported per phenomenon
 CONTRAST = "news_contrast"  # contrast groups with the sentence before each statement (``contrast_report``)
 RESPONSES = "news_responses"  # responses to an action (sanctions, suits, protests) and their critics
-OWN = (NEWS, CONTRAST, RESPONSES)  # the project's own sets, reported apart from the shared (public) ones
+REASONS = "news_reasons"  # reasons given for an action or against its need, critics rebutted, limits promised
+OWN = (NEWS, CONTRAST, RESPONSES, REASONS)  # the project's own sets, reported apart from the shared (public) ones

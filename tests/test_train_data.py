@@ -84,11 +84,12 @@ def test_the_project_sets_are_never_counted_as_shared(contrast):
     assert train.selection_score(rows, logits, 3)[1] == [1.0]
 
 
-def test_the_shipped_response_data_keeps_its_columns_and_labels():
-    folder = paths.TRAINING_DATA_DIR / "news_responses"
+@pytest.mark.parametrize("name", [recipes.RESPONSES, recipes.REASONS])
+def test_the_shipped_written_data_keeps_its_columns_and_labels(name):
+    folder = paths.TRAINING_DATA_DIR / name
     splits = [train.load_split(folder, "stance", split) for split in ("train", "dev")]
     for rows in splits:
-        assert set(rows["dataset"]) == {"news_responses"} and set(rows["label"]) == {"favor", "against", "neutral"}
+        assert set(rows["dataset"]) == {name} and set(rows["label"]) == {"favor", "against", "neutral"}
         assert (rows["statement"] != "").all() and (rows["pair_id"] != "").all()
     assert not set(splits[0]["topic"]) & set(splits[1]["topic"])  # dev topics are not trained on
 
