@@ -281,7 +281,7 @@ def for_inference(model, precision="fp32", key=None):
     * "bf16": the whole model cast to bfloat16 (fast where the CPU has native bf16).
     * "int8": an ONNX Runtime copy with int8 weights (per output channel) and 8-bit
       activations (``analysis.runtime.quantized``; ``key`` names the cached copy, None:
-      none is kept): fast on any x86-64 CPU, within 0.01 news dev macro-F1 of float32 on
+      none is kept): fast on any x86-64 CPU, within 0.02 news dev macro-F1 of float32 on
       both adapters (README, Benchmarks).
     """
     if precision == "bf16":

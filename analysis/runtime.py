@@ -11,7 +11,8 @@ news_statements dev set (README, Benchmarks), torch's int8 Linear layers (symmet
 per-tensor weights, 7-bit activations on x86) cost the mpnet stance adapter 0.21
 macro-F1, and 0.09 with per-channel weights; ONNX Runtime's (per-channel int8 weights,
 asymmetric 8-bit activations) lost 0.008 on the stance run A, 0.014 on the round-2 soup,
-0.0104 on the round-3 adapter D (+0.0106 on news_contrast dev) and 0.0004 on sentiment.
+0.0104 on the round-3 adapter D (+0.0106 on news_contrast dev), 0.016 on the shipped I (0.012 on
+news_contrast dev) and 0.0004 on sentiment.
 
 The quantised file is written once per model (``key``: the model's fingerprint) into
 ``paths.ONNX_DIR`` and reused by later processes and Dask workers; it is written

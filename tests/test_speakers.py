@@ -240,13 +240,17 @@ def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     assert set(gold) <= set(rows.index), f"missing speakers: {set(gold) - set(rows.index)}"
     agree = [s for s, stance in gold.items() if rows.loc[s, "stance"] == stance]
     # In float32 (the precision of CPUs without native bfloat16 and of `make figures`). The round-3
-    # adapter gets 5 of 8 (the round-2 soup 7 of 8 before the uncertain rule, 6 of 8 with it); its three
-    # misses are "uncertain", never the other side: Zakharova's rebuttal of US officials is read as
-    # against beside her "with all my heart with the peacekeepers", Ned Price's "the government was well
-    # protected" as favor beside his "questions", Kalashnikov's two statements disagree.
+    # adapter (I) gets 5 of 8 (the round-2 soup 7 of 8 before the uncertain rule, 6 of 8 with it); its
+    # three misses are "uncertain", never the other side, and each leans to its hand-labelled side:
+    # Zakharova's rebuttal of US officials is split (against 0.48, favor 0.47) beside her "with all my
+    # heart with the peacekeepers", Ned Price's "the government was well protected" leans favor beside
+    # his "questions", Kalashnikov's "the security of our countries is always under threat" is against.
     assert len(agree) >= 5, rows.loc[list(gold), ["stance", "score", "evidence"]]
     opposite = {"favor": "against", "against": "favor"}
     assert not [s for s, stance in gold.items() if rows.loc[s, "stance"] == opposite.get(stance)]
+    sign = {"favor": 1, "against": -1}
+    leaning_wrong = [s for s, stance in gold.items() if stance in sign and rows.loc[s, "score"] * sign[stance] <= 0]
+    assert not leaning_wrong, rows.loc[leaning_wrong, ["stance", "score", "evidence"]]
     assert rows.loc["Nikol Pashinyan", "stance"] == "favor"
     assert rows.loc["Kassym-Jomart Tokayev", "stance"] == "favor"  # his appeal for help, read as support
     assert len(pd.read_csv(statements_out)) == rows["n_statements"].sum()

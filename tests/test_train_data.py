@@ -134,7 +134,7 @@ def test_card_rebuilds_a_run_that_went_on_training_and_its_neutral_shift():
              "cap_per_dataset_per_epoch": recipe["cap"], "swaps": recipe["swaps"], "lr": recipe["lr"],
              "max_length": 64, "dropout": recipe["dropout"], "batch_size": recipe["batch_size"],
              "lora_r": recipe["r"], "seed": 13, "mix": recipe["mix"], "context_noise": recipe.get("noise", 0.0)}
-    second = {**first, "data": ["stance", "news_statements", "news_contrast"], "epochs": 1, "lr": 1e-4,
+    second = {**first, "data": ["stance", "news_statements", "news_contrast", recipes.REASONS], "epochs": 1, "lr": 1e-4,
               "init": first, "neutral_shift": 0.5}
     lines = card._reproduce("stance", second)
     commands = [line for line in lines if line.startswith("python -m analysis")]
@@ -142,6 +142,6 @@ def test_card_rebuilds_a_run_that_went_on_training_and_its_neutral_shift():
     assert commands[0].startswith("python -m analysis train stance --data ../shared/data/stance "
                                   "../shared/data/news_statements --out build/stance-init --max-length 64")
     assert "--init build/stance-init" in commands[1] and "--epochs 1" in commands[1] and "--lr 0.0001" in commands[1]
-    assert "news_contrast" in commands[1]
+    assert "../shared/data/news_contrast analysis/training_data/news_reasons --out" in commands[1]  # an own set
     assert commands[2].endswith("--out build/stance --calibrate-only --neutral-shift 0.5 --precision fp32")
     assert card._reproduce("stance", first)[0].startswith("Reproduce: `python -m analysis train stance")
