@@ -3,7 +3,7 @@ experiments table (``EXPERIMENTS``) and the commands that rebuild an adapter."""
 import json
 
 from .classifier import ADAPTERS_DIR
-from .paths import TRAINING_DATA_DIR
+from .paths import PACKAGE_DIR, TRAINING_DATA_DIR
 from .recipes import CONTRAST, DATASETS, NEWS, RECIPES, TASKS
 
 
@@ -176,7 +176,8 @@ def _train_flags(settings):
 def _data_flags(task, settings):
     """The ``--data`` folders of ``settings``: the project's own written sets from ``TRAINING_DATA_DIR``,
     the rest from ``../shared/data``."""
-    return " ".join(f"analysis/training_data/{d}" if (TRAINING_DATA_DIR / d).is_dir() else f"../shared/data/{d}"
+    own = TRAINING_DATA_DIR.relative_to(PACKAGE_DIR.parent).as_posix()  # analysis/training_data
+    return " ".join(f"{own}/{d}" if (TRAINING_DATA_DIR / d).is_dir() else f"../shared/data/{d}"
                     for d in settings.get("data", [task]))
 
 

@@ -125,7 +125,7 @@ def test_interactive_runs_write_to_build_figures(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_wheel_ships_the_models(tmp_path):
+def test_wheel_ships_the_models_and_training_sets(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     shutil.copytree(ROOT / "analysis", src / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
@@ -134,8 +134,9 @@ def test_wheel_ships_the_models(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
                     "-w", tmp_path / "dist", src], check=True, capture_output=True)
     names = set(zipfile.ZipFile(next((tmp_path / "dist").glob("analysis-*.whl"))).namelist())
-    committed = {str(p.relative_to(ROOT)) for p in (ROOT / "analysis" / "models").rglob("*") if p.is_file()}
-    assert committed and committed <= names
+    for folder in (paths.MODELS_DIR, paths.TRAINING_DATA_DIR):  # paths.TRAINING_DATA_DIR is read by train and card
+        committed = {str(p.relative_to(ROOT)) for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        assert committed and committed <= names, committed - names
     assert {"analysis/__init__.py", "analysis/paths.py", "analysis/py.typed"} <= names
 
 
