@@ -135,7 +135,7 @@ def test_wheel_ships_the_models_and_training_sets(tmp_path):
                     "-w", tmp_path / "dist", src], check=True, capture_output=True)
     names = set(zipfile.ZipFile(next((tmp_path / "dist").glob("analysis-*.whl"))).namelist())
     for folder in (paths.MODELS_DIR, paths.TRAINING_DATA_DIR):  # paths.TRAINING_DATA_DIR is read by train and card
-        committed = {str(p.relative_to(ROOT)) for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+        committed = {str(p.relative_to(ROOT)) for p in folder.rglob("*") if p.is_file()}
         assert committed and committed <= names, committed - names
     assert {"analysis/__init__.py", "analysis/paths.py", "analysis/py.typed"} <= names
 
