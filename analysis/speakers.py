@@ -25,8 +25,10 @@ How a speaker's stance is decided
   on target).  Label: favor when ``score >= MARGIN``, against when
   ``score <= -MARGIN``, neutral when no statement is on target.
 * **uncertain** instead of a side when the on-target statements do not settle
-  it (``uncertainty``): they disagree (the side the score leans away from holds
-  ``MINORITY`` or more of their weight, or the score is within ``MARGIN`` of 0),
+  it (``uncertainty``): they disagree (statements leaning ``MARGIN`` or more the
+  other way from the score hold ``MINORITY`` or more of their weight, or the
+  score is within ``MARGIN`` of 0; a statement split about evenly between the
+  sides is evidence of neither, so it makes no one uncertain),
   or the only evidence is one statement whose side has a probability below
   ``LONE_MIN``.  One misread statement then makes a speaker uncertain, never
   the other side: three favor statements and one strong against stay favor; one
@@ -105,19 +107,22 @@ def stance_labels(score):
     return np.where(score >= MARGIN, "favor", np.where(score <= -MARGIN, "against", "neutral"))
 
 
-def uncertainty(probs, weights):
+def uncertainty(probs, weights, counter_lean=MARGIN):
     """Why one speaker's on-target statements do not settle a side, or '' when they do.
 
     ``probs``: (n, 3) (p_favor, p_against, p_neutral) of the on-target statements,
-    ``weights``: their (n,) confidences.  Returns 'sides disagree' (the side the
-    weighted mean lean points away from holds ``MINORITY`` or more of the weight, or
-    the mean lean is within ``MARGIN`` of 0), 'one weak statement' (a single statement
-    whose side has probability below ``LONE_MIN``) or ''.
+    ``weights``: their (n,) confidences.  Returns 'sides disagree' (the statements
+    leaning ``counter_lean`` or more away from the weighted mean lean hold ``MINORITY``
+    or more of the weight, or the mean lean is within ``MARGIN`` of 0), 'one weak
+    statement' (a single statement whose side has probability below ``LONE_MIN``) or ''.
+    ``counter_lean`` = ``MARGIN`` was chosen on speakers drawn from the news dev sets
+    (``tests/benchmarks/bench_speaker_rule.py``): it calls more speakers right than 0
+    (any lean the other way) and no more of them the wrong side.
     """
     probs, weights = np.asarray(probs, dtype=float).reshape(-1, 3), np.asarray(weights, dtype=float)
     _, lean = statement_leans(probs)
     score = float((weights * lean).sum() / weights.sum())
-    other = np.sign(lean) == -np.sign(score) if score else np.ones(len(lean), dtype=bool)
+    other = -np.sign(score) * lean >= counter_lean if score else np.ones(len(lean), dtype=bool)
     if abs(score) < MARGIN or weights[other].sum() >= MINORITY * weights.sum():
         return "sides disagree"
     if len(probs) == 1 and probs[0, :2].max() < LONE_MIN:

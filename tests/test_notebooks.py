@@ -37,7 +37,8 @@ def test_notebook_03_states_the_pooling_rule_of_the_code():
     nb = nbformat.read(ROOT / "notebooks" / NOTEBOOKS[2], as_version=4)
     prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for stated in (f"score is {speakers.MARGIN} or more", f"within {speakers.MARGIN} of 0",
-                   f"{speakers.MINORITY:.0%} or more of their weight", f"below p {speakers.LONE_MIN}",
+                   f"leaning {speakers.MARGIN} or more the other way hold {speakers.MINORITY:.0%} or more of",
+                   f"below p {speakers.LONE_MIN}",
                    "mean lean of the on-target statements, weighted by the extractor's `confidence`",
                    "**favor** beside a p_neutral", "`speakers.group_label`"):
         assert stated in prose, stated

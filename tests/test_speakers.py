@@ -114,6 +114,18 @@ def test_two_favor_and_one_against_disagree():
     assert uncertainty(df[["p_favor", "p_against", "p_neutral"]].to_numpy(), np.ones(3)) == "sides disagree"
 
 
+def test_a_statement_split_between_the_sides_makes_no_one_uncertain():
+    # Two clear favor statements and one split about evenly (leaning against by 0.06, under MARGIN):
+    # it is evidence of neither side, though it holds a third of the weight.
+    split = (0.40, 0.45, 0.15)
+    df = scored([("a", "S", (0.8, 0.1, 0.1), 1.0)] * 2 + [("a", "S", split, 1.0)])
+    probs = df[["p_favor", "p_against", "p_neutral"]].to_numpy()
+    assert 1 / 3 >= MINORITY and 0 < (split[1] - split[0]) / (split[0] + split[1]) < MARGIN
+    assert speaker_stance(df, n_boot=200).iloc[0]["stance"] == "favor"
+    assert uncertainty(probs, np.ones(3)) == ""
+    assert uncertainty(probs, np.ones(3), counter_lean=0.0) == "sides disagree"  # any lean the other way
+
+
 def test_lone_low_margin_statement_is_uncertain_and_a_sure_one_is_not():
     weak = speaker_stance(scored([("a", "S", (0.55, 0.10, 0.35), 1.0)]), n_boot=500).iloc[0]
     sure = speaker_stance(scored([("a", "S", (0.90, 0.05, 0.05), 1.0)]), n_boot=500).iloc[0]
@@ -240,12 +252,12 @@ def test_stance_cli_on_seed_matches_gold_speakers(tmp_path):
     assert set(gold) <= set(rows.index), f"missing speakers: {set(gold) - set(rows.index)}"
     agree = [s for s, stance in gold.items() if rows.loc[s, "stance"] == stance]
     # In float32 (the precision of CPUs without native bfloat16 and of `make figures`). The round-3
-    # adapter (I) gets 5 of 8 (the round-2 soup 7 of 8 before the uncertain rule, 6 of 8 with it); its
-    # three misses are "uncertain", never the other side, and each leans to its hand-labelled side:
-    # Zakharova's rebuttal of US officials is split (against 0.48, favor 0.47) beside her "with all my
-    # heart with the peacekeepers", Ned Price's "the government was well protected" leans favor beside
-    # his "questions", Kalashnikov's "the security of our countries is always under threat" is against.
-    assert len(agree) >= 5, rows.loc[list(gold), ["stance", "score", "evidence"]]
+    # adapter (I) gets 7 of 8: Zakharova's rebuttal of US officials (against 0.48, favor 0.47) and Ned
+    # Price's "the government was well protected" (favor 0.45, against 0.39) are split between the sides
+    # and so make neither uncertain (counter_lean).  Its miss is "uncertain", never the other side, and
+    # leans to its hand-labelled side: Kalashnikov's "the security of our countries is always under
+    # threat" is read against.
+    assert len(agree) >= 7, rows.loc[list(gold), ["stance", "score", "evidence"]]
     opposite = {"favor": "against", "against": "favor"}
     assert not [s for s, stance in gold.items() if rows.loc[s, "stance"] == opposite.get(stance)]
     sign = {"favor": 1, "against": -1}
