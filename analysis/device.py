@@ -97,9 +97,11 @@ def autocast(device: str, precision: str):
     return torch.autocast("cuda", dtype=getattr(torch, HALF[precision]))
 
 
-def fingerprint_suffix(device: str, precision: str) -> str:
+def fingerprint_suffix(device: str, precision: str, smoothed: bool = False) -> str:
     """What a model's score-cache fingerprint gets for ``device`` and ``precision``: CPU keys
-    are those of before devices existed; GPU scores are kept apart from them."""
+    are those of before devices existed, and a ``smoothed`` int8 copy (``runtime.smooth``) is
+    kept apart from a plain one; GPU scores are kept apart from them."""
     if device != "cpu":
         return f"+cuda-{precision}" + ("-autocast" if precision in HALF else "")
-    return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[precision]
+    return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[precision] + (
+        "-smoothed" if smoothed and precision == "int8" else "")

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import device as devices
-from . import numerics, schemas
+from . import numerics, paths, schemas
 from .attribution.countries import country_of
 from .classifier import ADAPTERS_DIR, hash_files, with_context
 from .device import fast_bf16, resolve_precision  # noqa: F401 (public: they were defined here)
@@ -65,11 +65,13 @@ class Scorer:
         import torch
 
         from .classifier import BASES, fingerprint, read_config
+        from .runtime import SMOOTHED_TASKS
 
         if task not in LABELS:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
         self.device = devices.resolve_device(device)  # "cpu" or "cuda:N"; batches sized for it
         self.task, self.labels = task, LABELS[task]
+        self.smoothed = task in SMOOTHED_TASKS  # int8 copies only (``runtime.smooth``)
         self.batch_size = batch_size or devices.batch_size(self.device)
         torch.set_num_threads(numerics.threads())
         self.precision = devices.resolve_precision(precision, self.device)
@@ -84,11 +86,13 @@ class Scorer:
         else:
             self._load_nli(model, path)
             self.kind, self.max_length, self.temperature, self.speaker = "nli", max_length, 1.0, False
-            self.model = self._cast(self.model)
         # scores differ slightly from the CPU's float32 ones: cache and label them apart
-        self.fingerprint += devices.fingerprint_suffix(self.device, self.precision) + numerics.fingerprint_suffix()
+        self.fingerprint += (devices.fingerprint_suffix(self.device, self.precision, self.smoothed)
+                             + numerics.fingerprint_suffix())
         self.model_id += "".join(f"+{x}" for x in (self.precision != "fp32" and self.precision,
                                                   self.device != "cpu" and "cuda") if x)
+        if self.kind == "nli":
+            self.model = self._cast(self.model)
 
     def load(self):
         """Load the adapter and its tokenizer if not loaded yet; return self."""
@@ -102,8 +106,20 @@ class Scorer:
                 raise ValueError(f"adapter {self.path} has labels {model.labels}, expected {self.labels}")
             self.tokenizer = AutoTokenizer.from_pretrained(base_model_dir(model.base))
             self.template = model.template
-            self.max_length, self.temperature, self.model = model.max_length, model.temperature, self._cast(model)
+            self.max_length, self.temperature, self.model = model.max_length, model.temperature, model
+            self.model = self._cast(model)  # int8 calibrates on the float32 model set just above
         return self
+
+    def calibration_batches(self):
+        """Encoded batches of ``runtime.CALIBRATION_ROWS`` statements of the project's own written
+        training sets, as this scorer reads them: what int8 smoothing measures activations on."""
+        from . import recipes, train
+        from .runtime import CALIBRATION_ROWS
+
+        own = [paths.TRAINING_DATA_DIR / recipes.RESPONSES, paths.TRAINING_DATA_DIR / recipes.REASONS]
+        rows = train.load_split(own, self.task, "train", self.speaker)
+        rows = rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
+        return (encoded for _, encoded in self.preprocess(rows["text"].tolist(), rows["target"].tolist()))
 
     def _cast(self, model):
         """The model in ``self.precision`` (``classifier.for_inference``; int8 copies are kept by fingerprint).
@@ -115,7 +131,8 @@ class Scorer:
 
         if self.device != "cpu":  # float32 weights on the GPU; half precision is autocast in ``forward``
             return for_inference(model, "fp32").to(self.device)
-        return for_inference(model, self.precision, key=self.fingerprint)
+        calibration = self.calibration_batches if self.smoothed else None
+        return for_inference(model, self.precision, key=self.fingerprint, calibration=calibration)
 
     def _load_nli(self, model, path):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer

@@ -480,3 +480,22 @@ def test_gpu_scores_match_cpu_and_are_cached_apart(tiny_adapter, tmp_path, preci
     fingerprints = {scoring.get_scorer("stance", tiny_adapter, p, d).fingerprint
                     for p, d in (("fp32", "cpu"), (precision, "cuda"))}
     assert len(fingerprints) == 2  # two cache keys: the GPU run did not read the CPU's scores
+
+
+def test_smoothing_keeps_the_float_function_and_only_stance_is_smoothed(tiny_adapter):
+    from analysis import runtime
+
+    scorer = scoring.Scorer("stance", tiny_adapter, precision="fp32").load()
+    batches = list(scorer.calibration_batches())
+    assert sum(len(b["input_ids"]) for b in batches) == runtime.CALIBRATION_ROWS  # the own sets have more rows
+    smoothed = runtime.smooth(scorer.model, batches[:2])
+    wrapped = [m for m in smoothed.modules() if isinstance(m, runtime._Smoothed)]
+    assert len(wrapped) == sum(isinstance(m, torch.nn.Linear) for m in scorer.model.modules())
+    assert not any(isinstance(m, runtime._Smoothed) for m in scorer.model.modules())  # the original is kept
+    assert any((m.inverse - 1).abs().max() > 0.1 for m in wrapped)  # channels really rescaled
+    with torch.inference_mode():
+        for batch in batches[-2:]:  # rows it was not calibrated on
+            torch.testing.assert_close(smoothed(**batch), scorer.model(**batch), rtol=1e-4, atol=1e-4)
+    int8 = {task: scoring.Scorer(task, precision="int8") for task in ("stance", "sentiment")}
+    assert int8["stance"].smoothed and "+int8-onnxruntime-smoothed" in int8["stance"].fingerprint
+    assert not int8["sentiment"].smoothed and "-smoothed" not in int8["sentiment"].fingerprint
