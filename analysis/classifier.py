@@ -282,8 +282,8 @@ def for_inference(model, precision="fp32", key=None, calibration=None):
     * "int8": an ONNX Runtime copy with int8 weights (per output channel) and 8-bit
       activations (``analysis.runtime.quantized``; ``key`` names the cached copy, None:
       none is kept), smoothed on ``calibration`` (a callable returning encoded batches)
-      when given: fast on any x86-64 CPU, within 0.01 news dev macro-F1 of float32 on
-      both adapters when smoothed (README, Benchmarks).
+      when given: fast on any x86-64 CPU, within 0.02 news dev macro-F1 of float32 on
+      both adapters (README, Benchmarks).
     """
     if precision == "bf16":
         return model.to(torch.bfloat16)
