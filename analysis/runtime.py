@@ -49,6 +49,7 @@ SMOOTH_ALPHA = 0.75  # share of the activation outliers moved into the weights (
 # alpha 0.75, -0.010 at 0.5) than plain (-0.0004), though closer to float32 on the calibration rows.
 SMOOTHED_TASKS = ("stance",)
 CALIBRATION_ROWS = 384  # statements whose activations ``smooth`` measures
+CALIBRATION_SETS = ("news_responses", "news_reasons")  # own written sets under paths.TRAINING_DATA_DIR
 
 
 class _Logits(nn.Module):

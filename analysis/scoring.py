@@ -113,13 +113,16 @@ class Scorer:
     def calibration_batches(self):
         """Encoded batches of ``runtime.CALIBRATION_ROWS`` statements of the project's own written
         training sets, as this scorer reads them: what int8 smoothing measures activations on."""
-        from . import recipes, train
-        from .runtime import CALIBRATION_ROWS
+        from .runtime import CALIBRATION_ROWS, CALIBRATION_SETS
 
-        own = [paths.TRAINING_DATA_DIR / recipes.RESPONSES, paths.TRAINING_DATA_DIR / recipes.REASONS]
-        rows = train.load_split(own, self.task, "train", self.speaker)
+        rows = pd.concat([pd.read_csv(paths.TRAINING_DATA_DIR / name / "train.csv.gz", keep_default_na=False)
+                          for name in CALIBRATION_SETS], ignore_index=True)
         rows = rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
-        return (encoded for _, encoded in self.preprocess(rows["text"].tolist(), rows["target"].tolist()))
+        texts = rows["text"].tolist()
+        if self.task == "stance":  # as ``train.load_split`` gives them to the stance model
+            roles = rows["speaker_role"] if self.speaker else [""] * len(rows)
+            texts = [with_context(c, t, r) for c, t, r in zip(rows["context"], texts, roles)]
+        return (encoded for _, encoded in self.preprocess(texts, rows["target"].tolist()))
 
     def _cast(self, model):
         """The model in ``self.precision`` (``classifier.for_inference``; int8 copies are kept by fingerprint).
