@@ -119,9 +119,8 @@ class Scorer:
                           for name in CALIBRATION_SETS], ignore_index=True)
         rows = rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
         texts = rows["text"].tolist()
-        if self.task == "stance":  # as ``train.load_split`` gives them to the stance model
-            roles = rows["speaker_role"] if self.speaker else [""] * len(rows)
-            texts = [with_context(c, t, r) for c, t, r in zip(rows["context"], texts, roles)]
+        if self.task == "stance":  # the role alone describes the speaker, as in training
+            texts = stance_inputs(rows.assign(role=rows["speaker_role"], organization="", country=""), self.speaker)
         return (encoded for _, encoded in self.preprocess(texts, rows["target"].tolist()))
 
     def _cast(self, model):
