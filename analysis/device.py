@@ -8,7 +8,7 @@
     on the CPU "auto" is bf16 where native (``fast_bf16``), else fp32; on a GPU it is
     bf16 autocast where the GPU supports it, else fp16 autocast; int8 (ONNX Runtime) runs
     on the CPU only, fp16 on a GPU only.
-``batch_size(device)``, ``autocast(device, precision)``, ``fingerprint_suffix(device, precision)``
+``batch_size(device, precision)``, ``autocast(device, precision)``, ``fingerprint_suffix(device, precision)``
     the rows per forward pass, the autocast context and the score-cache suffix for a device.
 
 GPU scores are cached apart from CPU ones (``fingerprint_suffix``), as precisions are:
@@ -22,6 +22,11 @@ from .vocab import PRECISION_CHOICES
 DEVICE_CHOICES = "auto|cpu|cuda[:N]"
 CPU_BATCH = 32    # rows per forward pass on the CPU (length-sorted batches, dynamic padding)
 GPU_BATCH = 128   # a GPU is fed larger batches: the forward pass is cheap beside the transfer
+# int8 on the CPU scores one row per call: ONNX Runtime's dynamic quantisation scales a batch's
+# activations as one tensor, so in batches a statement's scores depend on its neighbours (the
+# stance model's news_contrast dev macro-F1 moved from -0.036 to +0.009 of float32 with the batch
+# size); alone, each row gets its own scale (-0.002 and -0.003 on the two news dev sets).
+INT8_BATCH = 1
 HALF = {"bf16": "bfloat16", "fp16": "float16"}  # GPU precisions run under autocast in these dtypes
 
 
@@ -60,8 +65,8 @@ def resolve_precision(precision: str | None = None, device: str = "cpu") -> str:
 
     On the CPU "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several
     times faster than float32, within 0.01 news dev macro-F1 of it), else int8 (ONNX Runtime,
-    ``analysis.runtime``: about 3x float32; with the committed stance adapter −0.010 macro-F1 on
-    news_statements dev and +0.011 on news_contrast dev, sentiment −0.0004;
+    ``analysis.runtime``, one row per call: about 3x float32; with the committed stance adapter
+    -0.002 macro-F1 on news_statements dev and -0.025 on news_contrast dev, 2 of its 84 rows;
     tests/benchmarks/bench_cpu_default.py).
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     On a GPU "auto" is bf16 autocast where the GPU has it, else fp16 autocast.
@@ -82,9 +87,11 @@ def resolve_precision(precision: str | None = None, device: str = "cpu") -> str:
     return precision
 
 
-def batch_size(device: str) -> int:
-    """Rows per forward pass on ``device`` (resolved)."""
-    return CPU_BATCH if device == "cpu" else GPU_BATCH
+def batch_size(device: str, precision: str = "fp32") -> int:
+    """Rows per forward pass on ``device`` (resolved) in ``precision`` (resolved)."""
+    if device != "cpu":
+        return GPU_BATCH
+    return INT8_BATCH if precision == "int8" else CPU_BATCH
 
 
 def autocast(device: str, precision: str):
@@ -98,10 +105,11 @@ def autocast(device: str, precision: str):
 
 
 def fingerprint_suffix(device: str, precision: str, smoothed: bool = False) -> str:
-    """What a model's score-cache fingerprint gets for ``device`` and ``precision``: CPU keys
-    are those of before devices existed, and a ``smoothed`` int8 copy (``runtime.smooth``) is
-    kept apart from a plain one; GPU scores are kept apart from them."""
+    """What a model's score-cache fingerprint gets for ``device`` and ``precision``: fp32 and bf16
+    CPU keys are those of before devices existed; int8 ones name the one-row calls
+    (``INT8_BATCH``) and a ``smoothed`` copy (``runtime.smooth``), so batched or plain int8
+    scores of before are not reused; GPU scores are kept apart from them all."""
     if device != "cpu":
         return f"+cuda-{precision}" + ("-autocast" if precision in HALF else "")
-    return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime"}[precision] + (
+    return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime-rowwise"}[precision] + (
         "-smoothed" if smoothed and precision == "int8" else "")

@@ -72,9 +72,9 @@ class Scorer:
         self.device = devices.resolve_device(device)  # "cpu" or "cuda:N"; batches sized for it
         self.task, self.labels = task, LABELS[task]
         self.smoothed = task in SMOOTHED_TASKS  # int8 copies only (``runtime.smooth``)
-        self.batch_size = batch_size or devices.batch_size(self.device)
         torch.set_num_threads(numerics.threads())
         self.precision = devices.resolve_precision(precision, self.device)
+        self.batch_size = batch_size or devices.batch_size(self.device, self.precision)
         path = Path(model) if model is not None else ADAPTERS_DIR / task
         if (path / "classifier.json").is_file():
             # Adapter weights load on first use (``load``): a fully cached run never needs them.

@@ -73,9 +73,11 @@ def test_no_bf16_setting_masks_native_bf16(monkeypatch):
 @pytest.mark.filterwarnings("ignore:CUDA is not available")  # the context is built, never entered
 def test_batches_autocast_and_cache_suffix_per_device():
     assert device.batch_size("cpu") < device.batch_size("cuda:0")
-    # CPU keys are those of before devices existed, so existing score caches stay valid
+    assert device.batch_size("cpu", "int8") == 1 < device.batch_size("cpu", "bf16")  # one scale per row
+    # fp32 and bf16 CPU keys are those of before devices existed, so their score caches stay valid;
+    # int8 scores of one row per call are not those of the batched int8 of before
     assert [device.fingerprint_suffix("cpu", p) for p in ("fp32", "bf16", "int8")] == \
-        ["", "+bf16-weights", "+int8-onnxruntime"]
+        ["", "+bf16-weights", "+int8-onnxruntime-rowwise"]
     gpu = {device.fingerprint_suffix("cuda:0", p) for p in ("fp32", "bf16", "fp16")}
     assert len(gpu) == 3 and all(s.startswith("+cuda-") for s in gpu)
     assert isinstance(device.autocast("cpu", "bf16"), type(device.autocast("cuda:0", "fp32")))
