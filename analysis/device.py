@@ -25,7 +25,7 @@ GPU_BATCH = 128   # a GPU is fed larger batches: the forward pass is cheap besid
 # int8 on the CPU scores one row per call: ONNX Runtime's dynamic quantisation scales a batch's
 # activations as one tensor, so in batches a statement's scores depend on its neighbours (the
 # stance model's news_contrast dev macro-F1 moved from -0.036 to +0.009 of float32 with the batch
-# size); alone, each row gets its own scale (-0.002 and -0.003 on the two news dev sets).
+# size); alone, each row gets its own scale (README, Benchmarks).
 INT8_BATCH = 1
 HALF = {"bf16": "bfloat16", "fp16": "float16"}  # GPU precisions run under autocast in these dtypes
 

@@ -8,7 +8,7 @@ that is called like the model (``model(**encoded)`` -> logits tensor).
 
 With ``calibration`` (encoded batches, e.g. ``scoring.Scorer.calibration_batches``) every
 linear layer is first **smoothed** (``smooth``; SmoothQuant, Xiao et al. 2022): a few input
-channels carry activations far larger than the rest, and one 8-bit scale per batch
+channels carry activations far larger than the rest, and one 8-bit scale per call
 flattens the others; dividing each channel by ``s = act_max ** alpha / weight_max ** (1 -
 alpha)`` and multiplying the weight's column by it leaves the float result unchanged and
 moves the outliers into the per-channel int8 weights.  The scorer runs the copy one row per
