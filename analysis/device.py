@@ -104,12 +104,11 @@ def autocast(device: str, precision: str):
     return torch.autocast("cuda", dtype=getattr(torch, HALF[precision]))
 
 
-def fingerprint_suffix(device: str, precision: str, smoothed: bool = False) -> str:
+def fingerprint_suffix(device: str, precision: str) -> str:
     """What a model's score-cache fingerprint gets for ``device`` and ``precision``: fp32 and bf16
     CPU keys are those of before devices existed; int8 ones name the one-row calls
-    (``INT8_BATCH``) and a ``smoothed`` copy (``runtime.smooth``), so batched or plain int8
+    (``INT8_BATCH``) of a smoothed copy (``runtime.smooth``), so batched or plain int8
     scores of before are not reused; GPU scores are kept apart from them all."""
     if device != "cpu":
         return f"+cuda-{precision}" + ("-autocast" if precision in HALF else "")
-    return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime-rowwise"}[precision] + (
-        "-smoothed" if smoothed and precision == "int8" else "")
+    return {"fp32": "", "bf16": "+bf16-weights", "int8": "+int8-onnxruntime-rowwise-smoothed"}[precision]

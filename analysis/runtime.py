@@ -48,10 +48,8 @@ from torch import nn
 from . import numerics, paths
 
 SMOOTH_ALPHA = 0.75  # share of the activation outliers moved into the weights (``smooth``)
-# Tasks whose int8 copy is smoothed: both since int8 runs one row per call (sentiment's news dev
-# macro-F1 against float32, row-wise: plain -0.013, smoothed -0.006; in batches of 32 smoothed had
-# lost 0.0135 and plain 0.0004).
-SMOOTHED_TASKS = ("stance", "sentiment")
+# The scorer smooths both tasks' int8 copies (sentiment's news dev macro-F1 against float32,
+# row-wise: plain -0.013, smoothed -0.006; in batches of 32 smoothed had lost 0.0135, plain 0.0004).
 CALIBRATION_ROWS = 384  # statements whose activations ``smooth`` measures
 CALIBRATION_SETS = ("news_responses", "news_reasons")  # own written sets under paths.TRAINING_DATA_DIR
 

@@ -65,13 +65,11 @@ class Scorer:
         import torch
 
         from .classifier import BASES, fingerprint, read_config
-        from .runtime import SMOOTHED_TASKS
 
         if task not in LABELS:
             raise ValueError(f"unknown task {task!r}: choose stance or sentiment")
         self.device = devices.resolve_device(device)  # "cpu" or "cuda:N"; batches sized for it
         self.task, self.labels = task, LABELS[task]
-        self.smoothed = task in SMOOTHED_TASKS  # int8 copies only (``runtime.smooth``)
         torch.set_num_threads(numerics.threads())
         self.precision = devices.resolve_precision(precision, self.device)
         self.batch_size = batch_size or devices.batch_size(self.device, self.precision)
@@ -87,8 +85,10 @@ class Scorer:
             self._load_nli(model, path)
             self.kind, self.max_length, self.temperature, self.speaker = "nli", max_length, 1.0, False
         # scores differ slightly from the CPU's float32 ones: cache and label them apart
-        self.fingerprint += (devices.fingerprint_suffix(self.device, self.precision, self.smoothed)
-                             + numerics.fingerprint_suffix())
+        self.fingerprint += devices.fingerprint_suffix(self.device, self.precision) + numerics.fingerprint_suffix()
+        if self.precision == "int8":  # smoothed on these rows: another sample gives other scores
+            self.fingerprint += "-" + hashlib.sha256("\n".join(
+                self.calibration_rows()[["target", "text"]].agg("\t".join, axis=1)).encode()).hexdigest()[:8]
         self.model_id += "".join(f"+{x}" for x in (self.precision != "fp32" and self.precision,
                                                   self.device != "cpu" and "cuda") if x)
         if self.kind == "nli":
@@ -110,14 +110,19 @@ class Scorer:
             self.model = self._cast(model)  # int8 calibrates on the float32 model set just above
         return self
 
-    def calibration_batches(self):
-        """Encoded batches of ``runtime.CALIBRATION_ROWS`` statements of the project's own written
-        training sets, as this scorer reads them: what int8 smoothing measures activations on."""
+    @staticmethod
+    def calibration_rows() -> pd.DataFrame:
+        """``runtime.CALIBRATION_ROWS`` statements (a seeded sample) of the project's own written
+        training sets: what int8 smoothing measures activations on (part of the int8 cache key)."""
         from .runtime import CALIBRATION_ROWS, CALIBRATION_SETS
 
         rows = pd.concat([pd.read_csv(paths.TRAINING_DATA_DIR / name / "train.csv.gz", keep_default_na=False)
                           for name in CALIBRATION_SETS], ignore_index=True)
-        rows = rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
+        return rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
+
+    def calibration_batches(self):
+        """``calibration_rows`` encoded as this scorer reads them."""
+        rows = self.calibration_rows()
         texts = rows["text"].tolist()
         if self.task == "stance":  # the role alone describes the speaker, as in training
             texts = stance_inputs(rows.assign(role=rows["speaker_role"], organization="", country=""), self.speaker)
@@ -133,8 +138,7 @@ class Scorer:
 
         if self.device != "cpu":  # float32 weights on the GPU; half precision is autocast in ``forward``
             return for_inference(model, "fp32").to(self.device)
-        calibration = self.calibration_batches if self.smoothed else None
-        return for_inference(model, self.precision, key=self.fingerprint, calibration=calibration)
+        return for_inference(model, self.precision, key=self.fingerprint, calibration=self.calibration_batches)
 
     def _load_nli(self, model, path):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer

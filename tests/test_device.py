@@ -77,7 +77,7 @@ def test_batches_autocast_and_cache_suffix_per_device():
     # fp32 and bf16 CPU keys are those of before devices existed, so their score caches stay valid;
     # int8 scores of one row per call are not those of the batched int8 of before
     assert [device.fingerprint_suffix("cpu", p) for p in ("fp32", "bf16", "int8")] == \
-        ["", "+bf16-weights", "+int8-onnxruntime-rowwise"]
+        ["", "+bf16-weights", "+int8-onnxruntime-rowwise-smoothed"]
     gpu = {device.fingerprint_suffix("cuda:0", p) for p in ("fp32", "bf16", "fp16")}
     assert len(gpu) == 3 and all(s.startswith("+cuda-") for s in gpu)
     assert isinstance(device.autocast("cpu", "bf16"), type(device.autocast("cuda:0", "fp32")))

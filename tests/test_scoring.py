@@ -521,6 +521,16 @@ def test_smoothing_keeps_the_float_function_and_ignores_padding(tiny_adapter):
     with torch.inference_mode():
         for batch in batches[-2:]:  # rows it was not calibrated on
             torch.testing.assert_close(smoothed(**batch), scorer.model(**batch), rtol=1e-4, atol=1e-4)
-    int8 = {task: scoring.Scorer(task, precision="int8") for task in ("stance", "sentiment")}
-    assert all(s.smoothed and "+int8-onnxruntime-rowwise-smoothed" in s.fingerprint for s in int8.values())
+    int8 = {task: scoring.Scorer(task, precision="int8").fingerprint for task in ("stance", "sentiment")}
+    assert all("+int8-onnxruntime-rowwise-smoothed-" in f for f in int8.values())
     assert "-smoothed" not in scoring.Scorer("stance", tiny_adapter, precision="fp32").fingerprint
+
+
+def test_the_int8_cache_key_changes_with_the_calibration_rows(tiny_adapter, monkeypatch):
+    """int8 scores depend on the rows smoothing measured (``Scorer.calibration_rows``): a change to
+    the own training sets must not reuse the int8 scores or ONNX file made before it."""
+    before = scoring.Scorer("stance", tiny_adapter, precision="int8").fingerprint
+    rows = scoring.Scorer.calibration_rows()
+    monkeypatch.setattr(scoring.Scorer, "calibration_rows", staticmethod(lambda: rows.iloc[1:]))
+    after = scoring.Scorer("stance", tiny_adapter, precision="int8").fingerprint
+    assert before != after and before.rsplit("-", 1)[0] == after.rsplit("-", 1)[0]
