@@ -33,6 +33,7 @@ The quantised file is written once per model (``key``: the model's fingerprint) 
 atomically, so a run killed while exporting leaves no half file.
 """
 import copy
+import hashlib
 import inspect
 import logging
 import os
@@ -52,6 +53,23 @@ SMOOTH_ALPHA = 0.75  # share of the activation outliers moved into the weights (
 # row-wise: plain -0.013, smoothed -0.006; in batches of 32 smoothed had lost 0.0135, plain 0.0004).
 CALIBRATION_ROWS = 384  # statements whose activations ``smooth`` measures
 CALIBRATION_SETS = ("news_responses", "news_reasons")  # own written sets under paths.TRAINING_DATA_DIR
+
+
+def calibration_rows():
+    """``CALIBRATION_ROWS`` statements (a seeded sample, a DataFrame) of ``CALIBRATION_SETS``' train
+    files: what ``smooth`` measures activations on for the scorer's int8 copies."""
+    import pandas as pd
+
+    rows = pd.concat([pd.read_csv(paths.TRAINING_DATA_DIR / name / "train.csv.gz", keep_default_na=False)
+                      for name in CALIBRATION_SETS], ignore_index=True)
+    return rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
+
+
+def calibration_digest() -> str:
+    """8 hex digits of ``calibration_rows``' targets and texts: part of the int8 cache key, so a
+    change to the own training sets never reuses int8 scores or ONNX files smoothed on others."""
+    text = "\n".join(calibration_rows()[["target", "text"]].agg("\t".join, axis=1))
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 class _Logits(nn.Module):

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import device as devices
-from . import numerics, paths, schemas
+from . import numerics, schemas
 from .attribution.countries import country_of
 from .classifier import ADAPTERS_DIR, hash_files, with_context
 from .device import fast_bf16, resolve_precision  # noqa: F401 (public: they were defined here)
@@ -87,8 +87,9 @@ class Scorer:
         # scores differ slightly from the CPU's float32 ones: cache and label them apart
         self.fingerprint += devices.fingerprint_suffix(self.device, self.precision) + numerics.fingerprint_suffix()
         if self.precision == "int8":  # smoothed on these rows: another sample gives other scores
-            self.fingerprint += "-" + hashlib.sha256("\n".join(
-                self.calibration_rows()[["target", "text"]].agg("\t".join, axis=1)).encode()).hexdigest()[:8]
+            from .runtime import calibration_digest
+
+            self.fingerprint += "-" + calibration_digest()
         self.model_id += "".join(f"+{x}" for x in (self.precision != "fp32" and self.precision,
                                                   self.device != "cpu" and "cuda") if x)
         if self.kind == "nli":
@@ -110,19 +111,11 @@ class Scorer:
             self.model = self._cast(model)  # int8 calibrates on the float32 model set just above
         return self
 
-    @staticmethod
-    def calibration_rows() -> pd.DataFrame:
-        """``runtime.CALIBRATION_ROWS`` statements (a seeded sample) of the project's own written
-        training sets: what int8 smoothing measures activations on (part of the int8 cache key)."""
-        from .runtime import CALIBRATION_ROWS, CALIBRATION_SETS
-
-        rows = pd.concat([pd.read_csv(paths.TRAINING_DATA_DIR / name / "train.csv.gz", keep_default_na=False)
-                          for name in CALIBRATION_SETS], ignore_index=True)
-        return rows.sample(min(CALIBRATION_ROWS, len(rows)), random_state=0)
-
     def calibration_batches(self):
-        """``calibration_rows`` encoded as this scorer reads them."""
-        rows = self.calibration_rows()
+        """``runtime.calibration_rows()`` encoded as this scorer reads them."""
+        from .runtime import calibration_rows
+
+        rows = calibration_rows()
         texts = rows["text"].tolist()
         if self.task == "stance":  # the role alone describes the speaker, as in training
             texts = stance_inputs(rows.assign(role=rows["speaker_role"], organization="", country=""), self.speaker)

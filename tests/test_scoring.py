@@ -527,10 +527,12 @@ def test_smoothing_keeps_the_float_function_and_ignores_padding(tiny_adapter):
 
 
 def test_the_int8_cache_key_changes_with_the_calibration_rows(tiny_adapter, monkeypatch):
-    """int8 scores depend on the rows smoothing measured (``Scorer.calibration_rows``): a change to
+    """int8 scores depend on the rows smoothing measured (``runtime.calibration_rows``): a change to
     the own training sets must not reuse the int8 scores or ONNX file made before it."""
+    from analysis import runtime
+
     before = scoring.Scorer("stance", tiny_adapter, precision="int8").fingerprint
-    rows = scoring.Scorer.calibration_rows()
-    monkeypatch.setattr(scoring.Scorer, "calibration_rows", staticmethod(lambda: rows.iloc[1:]))
+    rows = runtime.calibration_rows()
+    monkeypatch.setattr(runtime, "calibration_rows", lambda: rows.iloc[1:])
     after = scoring.Scorer("stance", tiny_adapter, precision="int8").fingerprint
     assert before != after and before.rsplit("-", 1)[0] == after.rsplit("-", 1)[0]
