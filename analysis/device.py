@@ -66,7 +66,7 @@ def resolve_precision(precision: str | None = None, device: str = "cpu") -> str:
     On the CPU "auto" is bfloat16 where the CPU runs it natively (AMX or AVX512-BF16: several
     times faster than float32, within 0.01 news dev macro-F1 of it), else int8 (ONNX Runtime,
     ``analysis.runtime``, one row per call: about 3x float32; with the committed stance adapter
-    -0.002 macro-F1 on news_statements dev and -0.025 on news_contrast dev, 2 of its 84 rows;
+    +0.002 macro-F1 on news_statements dev and -0.027 on news_contrast dev, 2 of its 84 rows;
     tests/benchmarks/bench_cpu_default.py).
     "fp32" is the reference, and with ``analysis.numerics.ENV`` the same bits on any CPU.
     On a GPU "auto" is bf16 autocast where the GPU has it, else fp16 autocast.

@@ -34,6 +34,7 @@ The quantised file is written once per model (``key``: the model's fingerprint) 
 atomically, so a run killed while exporting leaves no half file.
 """
 import copy
+import functools
 import hashlib
 import inspect
 import logging
@@ -58,9 +59,11 @@ CALIBRATION_SETS = ("news_responses", "news_reasons")
 CALIBRATION_MAX = 2000
 
 
+@functools.lru_cache(maxsize=1)
 def calibration_rows():
-    """The statements (a DataFrame) ``smooth`` measures for the scorer's int8 copies: every train
-    row of ``CALIBRATION_SETS``, or a seeded sample of ``CALIBRATION_MAX`` when they have more."""
+    """The statements (a DataFrame, shared: do not modify) ``smooth`` measures for the scorer's int8
+    copies: every train row of ``CALIBRATION_SETS``, or a seeded sample of ``CALIBRATION_MAX`` when
+    they have more. Read once per process: the int8 cache key and the smoothing both use it."""
     import pandas as pd
 
     rows = pd.concat([pd.read_csv(paths.TRAINING_DATA_DIR / name / "train.csv.gz", keep_default_na=False)
